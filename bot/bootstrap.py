@@ -1,0 +1,123 @@
+"""Build the stages from the settings: the only place that turns configuration into objects."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.detection import Detection, load_detector, train_and_record
+from bot.pipeline import Organisation, Pipeline
+from bot.settings import Settings
+from classify import Thresholds
+from intake.imap import ImapAccount, ImapMailbox
+from intake.maildir import MaildirMailbox
+from klachtenbus.errors import ModelError, SettingError
+from outbox import FolderMailer, Mailer, SmtpAccount, SmtpMailer
+from procedures import PROCEDURES, Procedure, WorkingCalendar
+from rules import RuleSet, load_rules
+from storage import Store, check_migrated, connect, migrate
+
+
+def open_store(settings: Settings, *, create: bool = False) -> Store:
+    engine = connect(settings.database_url)
+    if create:
+        migrate(engine)
+    else:
+        check_migrated(engine)
+    return Store(engine)
+
+
+def rules_of(settings: Settings) -> RuleSet:
+    return load_rules(settings.rules_file)
+
+
+def procedure_of(settings: Settings) -> Procedure:
+    try:
+        return PROCEDURES[settings.procedure]
+    except KeyError:
+        known = ", ".join(sorted(PROCEDURES))
+        raise SettingError(
+            "procedure", f"'{settings.procedure}' is onbekend", f"Kies uit: {known}."
+        ) from None
+
+
+def initialise(settings: Settings) -> tuple[Store, bool]:
+    """Create or migrate the database; train the model when there is none. Returns (store, trained)."""
+    store = open_store(settings, create=True)
+    rules = rules_of(settings)
+    try:
+        if load_detector(store) is not None:
+            return store, False
+    except ModelError:
+        pass  # the recorded model file is gone or changed: train a fresh one
+    train_and_record(store, rules, settings.model_dir)
+    return store, True
+
+
+def detection_of(settings: Settings, store: Store) -> Detection:
+    detector = load_detector(store)
+    if detector is None:
+        raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
+    return Detection(
+        rules=rules_of(settings),
+        detector=detector,
+        thresholds=Thresholds(
+            complaint=settings.threshold_complaint, remark=settings.threshold_remark
+        ),
+    )
+
+
+def mailbox_of(settings: Settings) -> ImapMailbox | MaildirMailbox:
+    if settings.maildir is not None:
+        return MaildirMailbox(
+            Path(settings.maildir),
+            processed_folder=settings.imap_processed_folder or "Verwerkt",
+            quarantine_folder=settings.imap_quarantine_folder,
+        )
+    settings.require("imap_host", "imap_user", "imap_password")
+    assert settings.imap_host and settings.imap_user and settings.imap_password
+    account = ImapAccount(
+        host=settings.imap_host,
+        port=settings.imap_port_or_default,
+        user=settings.imap_user,
+        password=settings.imap_password.get_secret_value(),
+        security=settings.imap_security,
+        folder=settings.imap_folder,
+        processed_folder=settings.imap_processed_folder,
+        quarantine_folder=settings.imap_quarantine_folder,
+    )
+    return ImapMailbox(account, chunk_size=settings.fetch_chunk_size)
+
+
+def mailer_of(settings: Settings) -> Mailer:
+    if settings.outbox_folder is not None:
+        return FolderMailer(Path(settings.outbox_folder))
+    settings.require("smtp_host")
+    assert settings.smtp_host
+    return SmtpMailer(
+        SmtpAccount(
+            host=settings.smtp_host,
+            port=settings.smtp_port_or_default,
+            user=settings.smtp_user or "",
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else "",
+            security=settings.smtp_security,
+        )
+    )
+
+
+def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None = None) -> Pipeline:
+    settings.require("organisation_address")
+    assert settings.organisation_address
+    return Pipeline(
+        store,
+        detection_of(settings, store),
+        organisation=Organisation(
+            address=settings.organisation_address,
+            name=settings.organisation_name,
+            postal_address=settings.organisation_postal_address,
+        ),
+        procedure=procedure_of(settings),
+        calendar=WorkingCalendar(procedure_of(settings).country, settings.extra_holidays),
+        chunk_size=settings.fetch_chunk_size,
+        stop=stop,
+    )

@@ -1,0 +1,261 @@
+"""The `klachtenbus` command. Messages meant for officers and admins are Dutch."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+import intake
+from bot import bootstrap, demo
+from bot.detection import Detection, training_set
+from bot.settings import Settings, load_settings
+from classify import Thresholds, load_corpus, train
+from klachtenbus.errors import KlachtenbusError, MessageUnparseable
+from klachtenbus.vocabulary import Flag
+from storage import records
+
+app = typer.Typer(
+    help="Klachtenbus: leest de klachtenmailbox, herkent klachten, registreert en bevestigt ze.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False)],
+    )
+    return settings
+
+
+def _fail(exc: KlachtenbusError) -> None:
+    err.print(f"[bold red]Fout:[/] {exc}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def init() -> None:
+    """Maak of migreer de database en train het model als er nog geen is."""
+    try:
+        settings = _settings()
+        _, trained = bootstrap.initialise(settings)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(
+        "Database is bijgewerkt." + (" Model getraind." if trained else " Model was er al.")
+    )
+
+
+@app.command()
+def run() -> None:
+    """Lees de mailbox en verstuur post volgens schema, tot SIGTERM of Ctrl-C."""
+    from bot.scheduler import run as run_scheduler
+
+    try:
+        settings = _settings()
+        store = bootstrap.open_store(settings)
+        run_scheduler(settings, bootstrap.pipeline_of(settings, store))
+    except KlachtenbusError as exc:
+        _fail(exc)
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="Eén ronde en dan stoppen.")] = False,
+) -> None:
+    """Lees de mailbox één keer, verwerk alles en verstuur de bevestigingen."""
+    if not once:
+        err.print(
+            "Gebruik `klachtenbus poll --once` voor één ronde, of `klachtenbus run` om door te gaan."
+        )
+        raise typer.Exit(2)
+    try:
+        settings = _settings()
+        store = bootstrap.open_store(settings)
+        pipeline = bootstrap.pipeline_of(settings, store)
+        mailbox = bootstrap.mailbox_of(settings)
+        mailer = bootstrap.mailer_of(settings)
+        if console.is_terminal:
+            with Progress(
+                TextColumn("Berichten"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+            ) as bar:
+                task = bar.add_task("poll", total=None)
+                summary = pipeline.poll(
+                    mailbox, lambda n, total: bar.update(task, completed=n, total=total)
+                )
+        else:
+            summary = pipeline.poll(mailbox)
+        sent = pipeline.send_due(
+            mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
+        )
+    except KlachtenbusError as exc:
+        _fail(exc)
+    kinds = (
+        ", ".join(f"{_KIND_NL.get(k, k)}: {n}" for k, n in sorted(summary.by_kind.items()))
+        or "geen"
+    )
+    console.print(
+        f"Gelezen: {summary.stored} nieuw van {summary.seen} in de map. {kinds}. "
+        f"Dubbel: {summary.duplicates}. Onleesbaar: {summary.failed}. "
+        f"Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed}."
+    )
+
+
+@app.command("classify")
+def classify_files(
+    files: Annotated[list[Path], typer.Argument(help="Een of meer .eml-bestanden.", exists=True)],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Eén JSON-object per bestand per regel.")
+    ] = False,
+) -> None:
+    """Beoordeel berichten zonder ze te registreren."""
+    try:
+        settings = _settings()
+        detection = _detection_for_cli(settings)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    for path in files:
+        row: dict[str, object] = {"file": str(path)}
+        try:
+            message = intake.parse(path.read_bytes(), received_at=datetime.now(UTC))
+            decision = detection.decide(message)
+            row |= {
+                "kind": str(decision.kind),
+                "complaint_probability": decision.complaint_probability,
+                "reasons": list(decision.reasons),
+                "flags": {f.value: f in decision.flags for f in Flag},
+            }
+        except MessageUnparseable as exc:
+            row |= {
+                "kind": "uncertain",
+                "complaint_probability": None,
+                "reasons": [f"Onleesbaar bericht: {exc}"],
+                "flags": {f.value: False for f in Flag},
+                "error": str(exc),
+            }
+        if as_json:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            console.print(
+                f"[bold]{path}[/]: {_KIND_NL.get(str(row['kind']))} "
+                f"(kans op klacht {row['complaint_probability']})"
+            )
+            for reason in row["reasons"]:  # type: ignore[attr-defined]
+                console.print(f"  - {reason}")
+
+
+def _detection_for_cli(settings: Settings) -> Detection:
+    """The active model when there is a database; otherwise one trained on the spot."""
+    try:
+        store = bootstrap.open_store(settings)
+        return bootstrap.detection_of(settings, store)
+    except KlachtenbusError:
+        err.print(
+            "Geen geïnitialiseerde database gevonden; het model wordt nu getraind (enkele seconden)."
+        )
+        rules = bootstrap.rules_of(settings)
+        samples, labels = training_set(rules, load_corpus())
+        return Detection(
+            rules,
+            train(samples, labels),
+            Thresholds(settings.threshold_complaint, settings.threshold_remark),
+        )
+
+
+@app.command()
+def cases(
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Toon onleesbare berichten in quarantaine.")
+    ] = False,
+) -> None:
+    """Toon de geregistreerde klachten (of de onleesbare berichten)."""
+    try:
+        store = bootstrap.open_store(_settings())
+    except KlachtenbusError as exc:
+        _fail(exc)
+    with store.unit_of_work() as session:
+        if failed:
+            table = Table(
+                "Nr.", "Ontvangen", "Grootte", "Fout", title="Onleesbare berichten (quarantaine)"
+            )
+            for m in records.failed_messages(session):
+                table.add_row(
+                    str(m.id), f"{m.received_at:%Y-%m-%d %H:%M}", f"{m.raw_size} B", m.error or ""
+                )
+        else:
+            table = Table(
+                "Zaak",
+                "Ontvangen",
+                "Klager",
+                "Onderwerp",
+                "Status",
+                "Bevestigen vóór",
+                "Standpunt vóór",
+                "Bevestiging",
+                title="Klachten",
+            )
+            for c in records.cases(session):
+                letter = next((x for x in c.letters if x.purpose == "ontvangstbevestiging"), None)
+                table.add_row(
+                    c.number,
+                    f"{c.received_at:%Y-%m-%d}",
+                    c.complainant_name,
+                    c.subject[:40],
+                    _STATUS_NL.get(c.status, c.status),
+                    f"{c.acknowledge_due}",
+                    f"{c.answer_due}",
+                    _LETTER_NL.get(letter.status, letter.status) if letter else "-",
+                )
+    console.print(table)
+
+
+@app.command("demo")
+def run_demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Map voor de demo.")] = Path(
+        "klachtenbus-demo"
+    ),
+) -> None:
+    """Draai het hele proces zonder server op een Maildir met voorbeeldberichten."""
+    try:
+        demo.run(folder, console)
+    except KlachtenbusError as exc:
+        _fail(exc)
+
+
+_KIND_NL = {
+    "complaint": "klacht",
+    "remark": "opmerking",
+    "other": "automatisch",
+    "uncertain": "twijfel",
+}
+_STATUS_NL = {"received": "ontvangen", "acknowledged": "bevestigd"}
+_LETTER_NL = {
+    "pending": "in wachtrij",
+    "sending": "wordt verstuurd",
+    "sent": "verstuurd",
+    "uncertain": "onzeker, controleren",
+    "withheld": "niet automatisch",
+}
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,114 @@
+"""Detection wired: the rules judge, the classifier weighs, `classify.decide` concludes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import classify
+from classify import Decision, Detector, LabelledMessage, Sample, Thresholds
+from intake import ParsedMessage
+from klachtenbus.vocabulary import Kind
+from rules import Marker, RuleSet, Verdict, judge, machine_reasons
+from storage import Store, records
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Everything detection needs, loaded once per process."""
+
+    rules: RuleSet
+    detector: Detector
+    thresholds: Thresholds
+
+    def decide(self, message: ParsedMessage) -> Decision:
+        verdict = judge(message, self.rules)
+        sample = sample_of(verdict)
+        probabilities = self.detector.probabilities([sample])[0]
+        return classify.decide(
+            probabilities,
+            machine_reasons=verdict.machine_reasons,
+            machine_by_header=bool(machine_reasons(message)),
+            hss_marker_count=len(verdict.hss_markers),
+            flags=verdict.flags,
+            rule_reasons=tuple(verdict.reasons),
+            top_terms=tuple(self.detector.top_terms(sample)),
+            thresholds=self.thresholds,
+        )
+
+
+def sample_of(verdict: Verdict) -> Sample:
+    """The classifier reads the judged text plus which markers hit (and which were cancelled)."""
+    markers = {f"hit:{h.marker.value}" for h in verdict.hits}
+    markers |= {f"cancelled:{h.marker.value}" for h in verdict.cancelled}
+    if verdict.machine_reasons:
+        markers.add(f"hit:{Marker.MACHINE.value}")
+    return Sample(text=verdict.judged_text, markers=frozenset(markers))
+
+
+def as_message(example: LabelledMessage) -> ParsedMessage:
+    """A corpus entry dressed as a parsed message, so training sees what production sees."""
+    headers = {k.lower(): v for k, v in example.headers.items()}
+    content_type = headers.get("content-type", "text/plain").split(";", 1)[0].strip().lower()
+    return ParsedMessage(
+        sender=None,
+        reply_to=None,
+        recipients=(),
+        subject=example.subject,
+        date=None,
+        received_at=datetime.now(UTC),
+        message_id=None,
+        in_reply_to=None,
+        references=(),
+        text=example.body,
+        headers=headers,
+        content_type=content_type,
+        parts=(content_type,),
+    )
+
+
+def training_set(rules: RuleSet, corpus: list[LabelledMessage]) -> tuple[list[Sample], list[Kind]]:
+    samples = [sample_of(judge(as_message(e), rules)) for e in corpus]
+    return samples, [e.kind for e in corpus]
+
+
+def corpus_hash(corpus: list[LabelledMessage]) -> str:
+    digest = hashlib.sha256()
+    for e in corpus:
+        digest.update(json.dumps([e.id, e.kind, e.subject, e.body], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def train_and_record(store: Store, rules: RuleSet, model_dir: Path) -> Detector:
+    """Train on the shipped corpus, write the model file, record its hash as the active model."""
+    corpus = classify.load_corpus()
+    samples, labels = training_set(rules, corpus)
+    detector = classify.train(samples, labels)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = model_dir.resolve() / f"model-{stamp}.joblib"
+    sha = classify.save(detector, path)
+    with store.unit_of_work() as session:
+        records.add_model(
+            session,
+            path=str(path),
+            sha256=sha,
+            data_sha256=corpus_hash(corpus),
+            samples=len(corpus),
+        )
+    log.info("Model getraind op %d berichten: %s", len(corpus), path)
+    return detector
+
+
+def load_detector(store: Store) -> Detector | None:
+    with store.unit_of_work() as session:
+        model = records.active_model(session)
+        if model is None:
+            return None
+        path, sha = Path(model.path), model.sha256
+    return classify.load(path, sha)

@@ -1,0 +1,383 @@
+"""The one place that knows every stage: fetch → store → parse → detect → register → acknowledge."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from typing import Protocol
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import intake
+import outbox
+from bot.detection import Detection
+from intake import FetchedMessage, ParsedMessage
+from klachtenbus.errors import DeliveryError, MessageUnparseable
+from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
+from procedures import Procedure, WorkingCalendar, deadlines
+from rules import is_no_reply
+from storage import Case, Store, StoredMessage, records
+
+log = logging.getLogger(__name__)
+
+ACKNOWLEDGEMENT = "ontvangstbevestiging"
+STALE_CLAIM = timedelta(minutes=5)
+
+
+class Mailbox(Protocol):
+    name: str
+    uidvalidity: int
+
+    def keys(self) -> list[str]: ...
+    def fetch(self, keys: list[str]) -> Iterator[FetchedMessage]: ...
+    def __enter__(self) -> Mailbox: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def file_away(self, keys: list[str], *, quarantine: bool = False) -> None: ...
+
+
+@dataclass(frozen=True)
+class Organisation:
+    address: str
+    name: str
+    postal_address: str = ""
+
+
+@dataclass
+class PollSummary:
+    """What one pass over the mailbox did, for the CLI and the logs."""
+
+    seen: int = 0
+    stored: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0  # another worker had it first
+    filed_away: int = 0
+    resumed: int = 0
+
+    def count(self, outcome: str) -> None:
+        if outcome == MessageStatus.DUPLICATE:
+            self.duplicates += 1
+        elif outcome == MessageStatus.FAILED:
+            self.failed += 1
+        else:
+            self.by_kind[outcome] = self.by_kind.get(outcome, 0) + 1
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    failed: int = 0
+    abandoned: int = 0
+
+
+class Pipeline:
+    def __init__(
+        self,
+        store: Store,
+        detection: Detection,
+        *,
+        organisation: Organisation,
+        procedure: Procedure,
+        calendar: WorkingCalendar,
+        chunk_size: int = 100,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.store = store
+        self.detection = detection
+        self.organisation = organisation
+        self.procedure = procedure
+        self.calendar = calendar
+        self.chunk_size = chunk_size
+        self.stop = stop or threading.Event()
+
+    # -- polling ---------------------------------------------------------------------------
+
+    def poll(
+        self, mailbox: Mailbox, progress: Callable[[int, int], None] | None = None
+    ) -> PollSummary:
+        """One pass: every message not yet stored is stored, judged and filed away."""
+        summary = PollSummary()
+        with mailbox as box:
+            with self.store.unit_of_work() as session:
+                state = records.mailbox_state(session, box.name)
+                if state.uidvalidity and state.uidvalidity != box.uidvalidity:
+                    log.warning(
+                        "UIDVALIDITY van %s veranderde (%s → %s): de map wordt opnieuw gelezen; "
+                        "dubbele berichten worden herkend aan hun Message-ID.",
+                        box.name,
+                        state.uidvalidity,
+                        box.uidvalidity,
+                    )
+                    state.last_uid = 0
+                state.uidvalidity = box.uidvalidity
+                state.last_poll_at = datetime.now(UTC)
+            keys = box.keys()
+            summary.seen = len(keys)
+            with self.store.unit_of_work() as session:
+                known = {
+                    k: row.status for k, row in records.known_keys(session, box.name, keys).items()
+                }
+            # Stored earlier but still here: a crash came between commit and move.
+            self._file_away(
+                box, [k for k, s in known.items() if s != MessageStatus.FAILED], summary
+            )
+            self._file_away(
+                box, [k for k, s in known.items() if s == MessageStatus.FAILED], summary, True
+            )
+            new = [k for k in keys if k not in known]
+            done: list[str] = []
+            failed: list[str] = []
+            for number, fetched in enumerate(box.fetch(new), start=1):
+                outcome = self.take(box.name, fetched, summary)
+                if outcome == MessageStatus.FAILED:
+                    failed.append(fetched.key)
+                elif outcome is not None:
+                    done.append(fetched.key)
+                if len(done) + len(failed) >= self.chunk_size:
+                    self._file_away(box, done, summary)
+                    self._file_away(box, failed, summary, True)
+                    done, failed = [], []
+                if progress:
+                    progress(number, len(new))
+                if self.stop.is_set():
+                    log.info("Gestopt op verzoek na %d berichten.", number)
+                    break
+            self._file_away(box, done, summary)
+            self._file_away(box, failed, summary, True)
+        summary.resumed = self.resume()
+        return summary
+
+    def take(self, mailbox: str, fetched: FetchedMessage, summary: PollSummary) -> str | None:
+        """Store the raw bytes first, in their own commit; then judge them."""
+        try:
+            with self.store.unit_of_work() as session:
+                row = records.store_raw(
+                    session,
+                    mailbox=mailbox,
+                    key=fetched.key,
+                    raw=fetched.raw,
+                    received_at=fetched.received_at,
+                    uid=fetched.uid,
+                    uidvalidity=fetched.uidvalidity,
+                )
+                if fetched.uid:
+                    state = records.mailbox_state(session, mailbox)
+                    state.last_uid = max(state.last_uid, fetched.uid)
+                row_id = row.id
+        except IntegrityError:
+            summary.skipped += 1
+            return None  # another worker stored it first and will see it through
+        summary.stored += 1
+        outcome = self.process(row_id)
+        summary.count(outcome)
+        return outcome
+
+    def resume(self) -> int:
+        """Judge messages that were stored but never processed (a worker died in between)."""
+        with self.store.unit_of_work() as session:
+            waiting = [row.id for row in records.waiting_messages(session)]
+        for row_id in waiting:
+            self.process(row_id)
+        return len(waiting)
+
+    def process(self, row_id: int) -> str:
+        """Parse, detect and register one stored message; safe to run twice on the same row."""
+        for attempt in (1, 2):
+            try:
+                with self.store.unit_of_work() as session:
+                    return self._process(session, row_id)
+            except IntegrityError:
+                if attempt == 2:
+                    log.info("Bericht %s is al door een andere verwerker afgehandeld.", row_id)
+        with self.store.unit_of_work() as session:
+            row = session.get(StoredMessage, row_id)
+            return row.kind or row.status if row else MessageStatus.DUPLICATE
+
+    def _process(self, session: Session, row_id: int) -> str:
+        row = session.get(StoredMessage, row_id)
+        if row is None:
+            return MessageStatus.DUPLICATE
+        if row.status != MessageStatus.STORED:
+            return row.kind or row.status
+        raw = records.raw_bytes(row)
+        try:
+            message = intake.parse(raw, received_at=row.received_at)
+        except MessageUnparseable as exc:
+            row.status, row.error = MessageStatus.FAILED, str(exc)
+            log.warning(
+                "Bericht %s (%s) is onleesbaar en gaat naar quarantaine: %s",
+                row.id,
+                row.source_key,
+                exc,
+            )
+            return MessageStatus.FAILED
+        _describe(row, message)
+        key = dedup_key(message)
+        first = records.by_dedup_key(session, key)
+        if first is not None and first.id != row.id:
+            row.status, row.duplicate_of = MessageStatus.DUPLICATE, first.id
+            return MessageStatus.DUPLICATE
+        row.dedup_key = key
+        decision = self.detection.decide(message)
+        row.kind = decision.kind
+        row.complaint_probability = decision.complaint_probability
+        row.reasons = list(decision.reasons)
+        row.flags = sorted(decision.flags)
+        row.status = MessageStatus.PROCESSED
+        if decision.kind == Kind.COMPLAINT:
+            self.register(session, row, message)
+        return decision.kind
+
+    def register(self, session: Session, row: StoredMessage, message: ParsedMessage) -> Case:
+        """A case and its acknowledgement, in the same transaction as the decision."""
+        due = deadlines(self.procedure, message.received_at, self.calendar)
+        sender = message.sender
+        case = records.add_case(
+            session,
+            row,
+            year=due.received_on.year,
+            complainant_name=(sender.name if sender else "") or (sender.email if sender else ""),
+            complainant_email=message.answer_address.email if message.answer_address else None,
+            subject=message.subject or "(geen onderwerp)",
+            description=message.text[:20_000],
+            procedure=self.procedure.key,
+            acknowledge_due=due.acknowledge_by,
+            answer_due=due.answer_by,
+            flags=list(row.flags or []),
+        )
+        address = message.answer_address
+        facts = outbox.Acknowledgement(
+            case_number=case.number,
+            complainant_name=(sender.name if sender else "") or "",
+            subject=message.subject,
+            received_on=due.received_on,
+            acknowledge_by=due.acknowledge_by,
+            answer_by=due.answer_by,
+            procedure_title=self.procedure.title,
+            external_route=self.procedure.external_route,
+            organisation_name=self.organisation.name,
+            organisation_address=self.organisation.postal_address,
+        )
+        envelope = outbox.Envelope(
+            sender=self.organisation.address,
+            recipient=address.email if address else "",
+            recipient_name=address.name if address else "",
+            in_reply_to=message.message_id,
+            references=message.references,
+        )
+        letter = outbox.acknowledgement(facts, envelope, sent_at=datetime.now(UTC))
+        status = LetterStatus.PENDING
+        reason = self.unanswerable(message)
+        if reason:
+            status = LetterStatus.WITHHELD
+            log.info("Geen automatische bevestiging voor %s: %s", case.number, reason)
+        stored = records.add_letter(
+            session,
+            case,
+            purpose=ACKNOWLEDGEMENT,
+            recipient=envelope.recipient or None,
+            message_id=str(letter["Message-ID"]),
+            raw=letter.as_bytes(policy=policy.SMTP),
+            status=status,
+        )
+        if reason:
+            stored.last_error = reason
+        return case
+
+    def unanswerable(self, message: ParsedMessage) -> str | None:
+        """Why no automatic letter may go to this sender, or None."""
+        address = message.answer_address
+        if address is None:
+            return "geen bruikbaar afzenderadres"
+        if address.email == self.organisation.address:
+            return "het adres is onze eigen klachtenmailbox"
+        if is_no_reply(address.email):
+            return f"{address.email} is een no-reply-adres"
+        return None
+
+    def _file_away(
+        self, box: Mailbox, keys: list[str], summary: PollSummary, quarantine: bool = False
+    ) -> None:
+        if not keys:
+            return
+        box.file_away(keys, quarantine=quarantine)
+        summary.filed_away += len(keys)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send_due(
+        self,
+        mailer: outbox.Mailer,
+        *,
+        retry_base: float = 30,
+        retry_max: float = 3600,
+        at: datetime | None = None,
+    ) -> SendSummary:
+        """Send every letter that is due; a letter is claimed before sending and never resent."""
+        summary = SendSummary()
+        at = at or datetime.now(UTC)
+        with self.store.unit_of_work() as session:
+            summary.abandoned = records.abandon_stale_claims(session, STALE_CLAIM)
+            due = records.due_letter_ids(session, at)
+        for letter_id in due:
+            if self.stop.is_set():
+                break
+            with self.store.unit_of_work() as session:
+                letter = records.claim_letter(session, letter_id, datetime.now(UTC))
+                if letter is None:
+                    continue  # another worker took it
+                raw, recipient, message_id = letter.raw, letter.recipient, letter.message_id
+                attempts = letter.attempts
+            try:
+                mailer.deliver(
+                    raw,
+                    sender=self.organisation.address,
+                    recipient=recipient or "",
+                    message_id=message_id,
+                )
+            except DeliveryError as exc:
+                delay = min(retry_base * 2 ** (attempts - 1), retry_max) * random.uniform(0.9, 1.1)
+                with self.store.unit_of_work() as session:
+                    records.letter_failed(
+                        session, letter_id, str(exc), datetime.now(UTC) + timedelta(seconds=delay)
+                    )
+                log.warning("%s Volgende poging over %d seconden.", exc, delay)
+                summary.failed += 1
+                continue
+            with self.store.unit_of_work() as session:
+                records.letter_sent(session, letter_id, datetime.now(UTC))
+            summary.sent += 1
+        return summary
+
+
+def dedup_key(message: ParsedMessage) -> str:
+    """The same message arriving twice has the same key: its Message-ID, else a content hash."""
+    if message.message_id:
+        return f"mid:{message.message_id}"[:600]
+    sender = message.sender.email if message.sender else ""
+    digest = hashlib.sha256(f"{sender}\n{message.subject}\n{message.text}".encode()).hexdigest()
+    return f"sha256:{digest}"
+
+
+def _describe(row: StoredMessage, message: ParsedMessage) -> None:
+    row.message_id = message.message_id
+    row.in_reply_to = message.in_reply_to
+    row.sender_name = message.sender.name[:300] if message.sender else None
+    row.sender_email = message.sender.email[:320] if message.sender else None
+    row.answer_email = message.answer_address.email[:320] if message.answer_address else None
+    row.subject = message.subject
+    row.text = message.text
+    row.date_header = message.date
+    row.parser = message.parser
+    row.attachments = [
+        {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+        for a in message.attachments
+    ]

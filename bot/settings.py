@@ -1,0 +1,141 @@
+"""One typed settings object: klachtenbus.toml, overridden by KLACHTENBUS_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from klachtenbus.errors import SettingError
+
+Security = Literal["ssl", "starttls", "none"]
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("KLACHTENBUS_CONFIG", "klachtenbus.toml"))
+
+
+class Settings(BaseSettings):
+    """Every setting, its default and what it is for; `klachtenbus settings` prints them."""
+
+    model_config = SettingsConfigDict(env_prefix="KLACHTENBUS_", extra="forbid")
+
+    database_url: str = Field(
+        "sqlite:///klachtenbus.db", description="SQLAlchemy-URL van de database."
+    )
+    imap_host: str | None = Field(None, description="IMAP-server van de klachtenmailbox.")
+    imap_port: int | None = Field(None, description="IMAP-poort; standaard 993 (ssl) of 143.")
+    imap_user: str | None = Field(None, description="Gebruikersnaam van de klachtenmailbox.")
+    imap_password: SecretStr | None = Field(None, description="Wachtwoord van de klachtenmailbox.")
+    imap_security: Security = Field("ssl", description="ssl, starttls of none (alleen loopback).")
+    imap_folder: str = Field("INBOX", description="Map waaruit berichten worden gelezen.")
+    imap_processed_folder: str = Field(
+        "Verwerkt", description="Map voor verwerkte berichten; leeg = laten staan en markeren."
+    )
+    imap_quarantine_folder: str = Field(
+        "Onverwerkbaar", description="Map voor onleesbare berichten."
+    )
+    maildir: Path | None = Field(None, description="Maildir-map als bron in plaats van IMAP.")
+    smtp_host: str | None = Field(None, description="SMTP-server voor ontvangstbevestigingen.")
+    smtp_port: int | None = Field(None, description="SMTP-poort; standaard 465 (ssl) of 587.")
+    smtp_user: str | None = Field(
+        None, description="Gebruikersnaam voor SMTP (leeg = zonder login)."
+    )
+    smtp_password: SecretStr | None = Field(None, description="Wachtwoord voor SMTP.")
+    smtp_security: Security = Field(
+        "starttls", description="ssl, starttls of none (alleen loopback)."
+    )
+    outbox_folder: Path | None = Field(
+        None, description="Schrijf brieven als .eml-bestanden in deze map in plaats van SMTP."
+    )
+    organisation_address: str | None = Field(
+        None, description="Adres van de klachtenmailbox zelf; afzender van de bevestigingen."
+    )
+    organisation_name: str = Field("Klachtenbus", description="Naam van de organisatie in brieven.")
+    organisation_postal_address: str = Field("", description="Postadres onder brieven.")
+    procedure: str = Field("hss", description="Klachtenprocedure die geldt (standaard hss).")
+    extra_holidays: list[date] = Field(
+        default_factory=list, description="Extra vrije dagen bij besluit, bv. 2026-05-15."
+    )
+    poll_interval_seconds: int = Field(60, ge=5, description="Hoe vaak de mailbox wordt gelezen.")
+    send_interval_seconds: int = Field(
+        15, ge=1, description="Hoe vaak de uitgaande post wordt verstuurd."
+    )
+    retry_base_seconds: float = Field(
+        30, gt=0, description="Eerste wachttijd na een mislukte verzending."
+    )
+    retry_max_seconds: float = Field(3600, gt=0, description="Langste wachttijd tussen pogingen.")
+    fetch_chunk_size: int = Field(100, ge=1, le=1000, description="Berichten per IMAP FETCH.")
+    model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
+    rules_file: Path | None = Field(
+        None, description="Eigen regelbestand (TOML) in plaats van het standaard."
+    )
+    threshold_complaint: float = Field(0.70, ge=0, le=1, description="Vanaf deze kans: klacht.")
+    threshold_remark: float = Field(0.25, ge=0, le=1, description="Onder deze kans: opmerking.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING of ERROR.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_file()))
+
+    @field_validator("organisation_address")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and "@" not in value:
+            raise ValueError("dit is geen e-mailadres")
+        return value.strip().lower() if value else value
+
+    def require(self, *names: str) -> None:
+        """Stop with the setting's name and what to put there when one is empty."""
+        for name in names:
+            if getattr(self, name) in (None, ""):
+                raise SettingError(name, "is niet ingevuld", _HINTS.get(name, ""))
+
+    @property
+    def imap_port_or_default(self) -> int:
+        return self.imap_port or (993 if self.imap_security == "ssl" else 143)
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        return self.smtp_port or (465 if self.smtp_security == "ssl" else 587)
+
+
+_HINTS = {
+    "imap_host": "Vul de naam van de IMAP-server in, bijvoorbeeld imap.uw-organisatie.nl.",
+    "imap_user": "Vul de gebruikersnaam van de klachtenmailbox in.",
+    "imap_password": "Vul het wachtwoord van de klachtenmailbox in.",
+    "smtp_host": "Vul de SMTP-server in, of zet outbox_folder om brieven als bestanden te bewaren.",
+    "organisation_address": "Vul het e-mailadres van de klachtenmailbox in, bijvoorbeeld klachten@uw-organisatie.nl.",
+}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; a wrong value stops start-up with its name and the fix."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        field = Settings.model_fields.get(name)
+        hint = f"Verwacht: {field.description}" if field and field.description else ""
+        if error["type"] == "extra_forbidden":
+            raise SettingError(
+                name, "is geen bekende instelling", "Controleer de spelling."
+            ) from None
+        raise SettingError(name, f"ongeldige waarde ({error['msg']})", hint) from None

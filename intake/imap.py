@@ -1,0 +1,167 @@
+"""The complaints mailbox over IMAP: list, fetch without marking seen, file away after commit."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from intake.message import FetchedMessage
+from klachtenbus.errors import MailboxError
+
+log = logging.getLogger(__name__)
+
+PROCESSED_KEYWORD = "KlachtenbusVerwerkt"
+QUARANTINE_KEYWORD = "KlachtenbusOnverwerkbaar"
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    host: str
+    port: int
+    user: str
+    password: str
+    security: str = "ssl"  # ssl | starttls | none (loopback tests only)
+    folder: str = "INBOX"
+    processed_folder: str = "Verwerkt"  # "" keeps messages in place and flags them instead
+    quarantine_folder: str = "Onverwerkbaar"
+    timeout: float = 60.0
+    ssl_context: ssl.SSLContext | None = None
+
+    def __repr__(self) -> str:  # never let the password reach a log line or traceback
+        return f"ImapAccount({self.user}@{self.host}:{self.port}/{self.folder}, {self.security})"
+
+
+class ImapMailbox:
+    """One connection to one folder; use as a context manager."""
+
+    def __init__(self, account: ImapAccount, *, chunk_size: int = 100) -> None:
+        self.account = account
+        self.chunk_size = chunk_size
+        self.name = f"imap://{account.user}@{account.host}:{account.port}/{account.folder}"
+        self.uidvalidity = 0
+        self._client: imapclient.IMAPClient | None = None
+        self._can_move = False
+
+    def __enter__(self) -> ImapMailbox:
+        a = self.account
+        try:
+            client = imapclient.IMAPClient(
+                a.host,
+                port=a.port,
+                ssl=a.security == "ssl",
+                ssl_context=a.ssl_context,
+                timeout=a.timeout,
+            )
+            if a.security == "starttls":
+                client.starttls(a.ssl_context or ssl.create_default_context())
+            client.login(a.user, a.password)
+        except LoginError as exc:
+            raise MailboxError(
+                f"De IMAP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "
+                "Controleer KLACHTENBUS_IMAP_USER en KLACHTENBUS_IMAP_PASSWORD."
+            ) from exc
+        except (TimeoutError, OSError, IMAPClientError) as exc:
+            raise MailboxError(
+                f"Kan de IMAP-server {a.host}:{a.port} niet bereiken ({exc.__class__.__name__}: "
+                f"{exc}). Controleer KLACHTENBUS_IMAP_HOST, _IMAP_PORT en _IMAP_SECURITY "
+                f"(nu '{a.security}')."
+            ) from exc
+        self._client = client
+        self._can_move = b"MOVE" in client.capabilities()
+        try:
+            info = client.select_folder(a.folder)
+        except IMAPClientError as exc:
+            self.close()
+            raise MailboxError(
+                f"De map '{a.folder}' bestaat niet op {a.host}. Controleer KLACHTENBUS_IMAP_FOLDER."
+            ) from exc
+        self.uidvalidity = int(info[b"UIDVALIDITY"])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is None:
+            return
+        with contextlib.suppress(OSError, IMAPClientError):
+            self._client.logout()
+        self._client = None
+
+    @property
+    def client(self) -> imapclient.IMAPClient:
+        if self._client is None:
+            raise MailboxError("De IMAP-verbinding is niet open.")
+        return self._client
+
+    def key(self, uid: int) -> str:
+        return f"{self.uidvalidity}:{uid}"
+
+    def keys(self) -> list[str]:
+        """Every message in the folder that still waits (in flag mode: not yet flagged)."""
+        criteria: list[object] = ["ALL"]
+        if not self.account.processed_folder:
+            criteria = ["NOT", "KEYWORD", PROCESSED_KEYWORD, "NOT", "KEYWORD", QUARANTINE_KEYWORD]
+        return [self.key(uid) for uid in sorted(self.client.search(criteria))]
+
+    def fetch(self, keys: Sequence[str]) -> Iterator[FetchedMessage]:
+        """Fetch in chunks with BODY.PEEK[], so nothing is marked seen before it is stored."""
+        uids = [self._uid(k) for k in keys]
+        for start in range(0, len(uids), self.chunk_size):
+            chunk = uids[start : start + self.chunk_size]
+            response = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in chunk:
+                data = response.get(uid)
+                if data is None or b"BODY[]" not in data:
+                    continue  # expunged meanwhile (another worker moved it)
+                yield FetchedMessage(
+                    key=self.key(uid),
+                    raw=bytes(data[b"BODY[]"]),
+                    received_at=_aware(data.get(b"INTERNALDATE")),
+                    uid=uid,
+                    uidvalidity=self.uidvalidity,
+                )
+            del response
+
+    def file_away(self, keys: Iterable[str], *, quarantine: bool = False) -> None:
+        """Move to the processed (or quarantine) folder; flag when there is no MOVE or no folder."""
+        uids = [self._uid(k) for k in keys]
+        if not uids:
+            return
+        folder = self.account.quarantine_folder if quarantine else self.account.processed_folder
+        keyword = QUARANTINE_KEYWORD if quarantine else PROCESSED_KEYWORD
+        if folder and self._can_move:
+            self._ensure_folder(folder)
+            self.client.move(uids, folder)
+        else:
+            self.client.add_flags(uids, [keyword.encode()])
+
+    def _ensure_folder(self, folder: str) -> None:
+        if not self.client.folder_exists(folder):
+            try:
+                self.client.create_folder(folder)
+            except IMAPClientError:
+                if not self.client.folder_exists(folder):  # another worker may have made it
+                    raise
+
+    def _uid(self, key: str) -> int:
+        validity, _, uid = key.partition(":")
+        if int(validity) != self.uidvalidity:
+            raise MailboxError(
+                f"UIDVALIDITY van '{self.account.folder}' is veranderd; begin een nieuwe ronde."
+            )
+        return int(uid)
+
+
+def _aware(value: object) -> datetime:
+    """INTERNALDATE comes back naive in local time from imapclient unless it can tell."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.astimezone()
+    return datetime.now(UTC)

@@ -1,0 +1,73 @@
+"""A Maildir as the mailbox: for the embedded demo and for mail delivered to disk."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from intake.message import FetchedMessage
+
+
+class MaildirMailbox:
+    """Messages in `new/` and `cur/`; filed away into `.Verwerkt` / `.Onverwerkbaar` subfolders."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        processed_folder: str = "Verwerkt",
+        quarantine_folder: str = "Onverwerkbaar",
+    ) -> None:
+        self.path = Path(path)
+        self.processed_folder = processed_folder
+        self.quarantine_folder = quarantine_folder
+        self.name = f"maildir:{self.path.resolve()}"
+        self.uidvalidity = 0
+
+    def __enter__(self) -> MaildirMailbox:
+        for sub in ("new", "cur", "tmp"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def keys(self) -> list[str]:
+        files = [p for sub in ("new", "cur") for p in (self.path / sub).iterdir() if p.is_file()]
+        files.sort(key=lambda p: (p.stat().st_mtime, p.name))
+        return [_unique_name(p) for p in files]
+
+    def fetch(self, keys: Sequence[str]) -> Iterator[FetchedMessage]:
+        for key in keys:
+            path = self._find(key)
+            if path is None:
+                continue
+            yield FetchedMessage(
+                key=key,
+                raw=path.read_bytes(),
+                received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+            )
+
+    def file_away(self, keys: Iterable[str], *, quarantine: bool = False) -> None:
+        folder = self.quarantine_folder if quarantine else self.processed_folder
+        target = self.path / f".{folder}"
+        for sub in ("new", "cur", "tmp"):
+            (target / sub).mkdir(parents=True, exist_ok=True)
+        for key in keys:
+            path = self._find(key)
+            if path is not None:
+                os.replace(path, target / "cur" / f"{key}:2,S")
+
+    def _find(self, key: str) -> Path | None:
+        for sub in ("new", "cur"):
+            for candidate in (self.path / sub).glob(f"{key}*"):
+                if _unique_name(candidate) == key:
+                    return candidate
+        return None
+
+
+def _unique_name(path: Path) -> str:
+    """The part of a Maildir file name that stays when its flags change."""
+    return path.name.split(":", 1)[0]

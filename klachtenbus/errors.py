@@ -1,0 +1,37 @@
+"""One tree of errors. Each message tells the reader what to do next."""
+
+
+class KlachtenbusError(Exception):
+    """Base of every error Klachtenbus raises on purpose."""
+
+
+class SettingError(KlachtenbusError):
+    """A setting is missing or wrong: fix it in klachtenbus.toml or as KLACHTENBUS_<NAME>."""
+
+    def __init__(self, name: str, problem: str, fix: str) -> None:
+        self.name = name
+        env = "KLACHTENBUS_" + name.upper()
+        super().__init__(
+            f"Instelling '{name}' ({env}): {problem}. {fix} "
+            f"Zet dit in klachtenbus.toml of als omgevingsvariabele {env}."
+        )
+
+
+class MailboxError(KlachtenbusError):
+    """The mailbox could not be read: check host, port, security, user and password."""
+
+
+class MessageUnparseable(KlachtenbusError):
+    """A message could not be parsed; it is kept raw and quarantined for an officer."""
+
+
+class DeliveryError(KlachtenbusError):
+    """A letter could not be handed to the SMTP server; it stays queued and is retried."""
+
+
+class ModelError(KlachtenbusError):
+    """The classifier could not be loaded: run `klachtenbus init` to (re)train it."""
+
+
+class DatabaseError(KlachtenbusError):
+    """The database is unreachable or not migrated: run `klachtenbus init`."""

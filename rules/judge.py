@@ -1,0 +1,98 @@
+"""Apply the rules to one message: which markers hit, is it machine mail, which flags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intake.message import ParsedMessage
+from klachtenbus.vocabulary import Flag
+from rules.machine import machine_reasons
+from rules.quoting import new_text
+from rules.ruleset import HSS_MARKERS, Marker, RuleSet
+
+_FLAG_OF = {
+    Marker.MELDCODE: Flag.MELDCODE,
+    Marker.WITHDRAWAL: Flag.WITHDRAWAL,
+    Marker.APPEAL: Flag.APPEAL,
+    Marker.FOLLOWUP: Flag.FOLLOWUP,
+}
+_SHOUTING = re.compile(r"\b[A-ZÄËÏÖÜ]{4,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
+_REPLY_SUBJECT = re.compile(r"^\s*(re|antw|aw|sv|réf)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: str
+    marker: Marker
+    explanation: str
+    excerpt: str  # the words that matched, so an officer sees why
+
+
+@dataclass(frozen=True)
+class Verdict:
+    hits: tuple[RuleHit, ...]
+    cancelled: tuple[RuleHit, ...]  # hits taken back by an exclusion rule
+    machine_reasons: tuple[str, ...]
+    flags: frozenset[Flag]
+    judged_text: str  # subject plus the sender's new text: what rules and classifier read
+
+    @property
+    def is_machine(self) -> bool:
+        return bool(self.machine_reasons)
+
+    @property
+    def hss_markers(self) -> frozenset[Marker]:
+        return frozenset(h.marker for h in self.hits if h.marker in HSS_MARKERS)
+
+    @property
+    def reasons(self) -> list[str]:
+        out = list(self.machine_reasons)
+        out += [f"{h.explanation} (\u201c{h.excerpt}\u201d)" for h in self.hits]
+        out += [f"Niet meegeteld: \u201c{h.excerpt}\u201d ({h.rule})." for h in self.cancelled]
+        return out
+
+
+def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
+    """Run every rule on the subject and the sender's new text."""
+    body = new_text(message.text)
+    text = f"{message.subject}\n{body}"
+    raw_hits: list[RuleHit] = []
+    for rule in rules.rules:
+        for pattern in rule.patterns:
+            found = pattern.search(text)
+            if found:
+                excerpt = " ".join(found.group(0).split())[:80]
+                raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))
+                break
+    if _SHOUTING.search(body):
+        raw_hits.append(
+            RuleHit(
+                "hoofdletters",
+                Marker.STRONG_WORDING,
+                "De afzender schrijft in hoofdletters: krachtige bewoording (HSS-kenmerk 2).",
+                _SHOUTING.search(body).group(0)[:80],
+            )  # type: ignore[union-attr]
+        )
+    cancels: set[Marker] = set()
+    exclusions = [h for h in raw_hits if h.marker is Marker.EXCLUSION]
+    for hit in exclusions:
+        rule = next(r for r in rules.rules if r.name == hit.rule)
+        cancels |= rule.cancels
+    blame = any(h.marker in (Marker.BLAME_ACT, Marker.BLAME_BEHAVIOUR) for h in raw_hits)
+    if blame:  # blame for acting or failing to act keeps it a complaint despite the exclusions
+        cancels -= {Marker.COMPLAINT_WORD, Marker.STRONG_WORDING}
+    hits = tuple(h for h in raw_hits if h.marker not in cancels)
+    cancelled = tuple(h for h in raw_hits if h.marker in cancels)
+    machine = machine_reasons(message)
+    machine += [h.explanation for h in hits if h.marker is Marker.MACHINE]
+    flags = {_FLAG_OF[h.marker] for h in hits if h.marker in _FLAG_OF}
+    if message.in_reply_to and _REPLY_SUBJECT.match(message.subject):
+        flags.add(Flag.FOLLOWUP)
+    return Verdict(
+        hits=tuple(h for h in hits if h.marker is not Marker.MACHINE),
+        cancelled=cancelled,
+        machine_reasons=tuple(machine),
+        flags=frozenset(flags),
+        judged_text=text,
+    )

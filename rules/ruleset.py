@@ -1,0 +1,140 @@
+"""The keyword rules as data: loaded from TOML, checked at start, compiled once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from klachtenbus.errors import KlachtenbusError
+
+
+class Marker(StrEnum):
+    COMPLAINT_WORD = "complaint-word"  # HSS M1
+    STRONG_WORDING = "strong-wording"  # HSS M2
+    BLAME_ACT = "blame-act"  # HSS M3
+    BLAME_BEHAVIOUR = "blame-behaviour"  # HSS M4
+    EXCLUSION = "exclusion"
+    MACHINE = "machine"
+    MELDCODE = "meldcode"
+    WITHDRAWAL = "withdrawal"
+    APPEAL = "appeal"
+    FOLLOWUP = "followup"
+
+
+HSS_MARKERS = frozenset(
+    {Marker.COMPLAINT_WORD, Marker.STRONG_WORDING, Marker.BLAME_ACT, Marker.BLAME_BEHAVIOUR}
+)
+
+
+class RuleFileError(KlachtenbusError):
+    """The rule file is broken: fix the named line, or point KLACHTENBUS_RULES_FILE elsewhere."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}, regel {line}" if line else str(path)
+        super().__init__(f"Regelbestand {where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    marker: Marker
+    patterns: tuple[re.Pattern[str], ...]
+    explanation: str
+    cancels: frozenset[Marker] = frozenset()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    source: str
+
+
+def default_rules_path() -> Path:
+    return Path(str(resources.files("rules") / "data" / "nl.toml"))
+
+
+def load_rules(path: Path | None = None) -> RuleSet:
+    """Read and check a rule file; any problem stops start-up with the file and the line."""
+    path = path or default_rules_path()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleFileError(path, None, f"kan het bestand niet lezen ({exc.strerror}).") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise RuleFileError(path, line, f"geen geldige TOML: {exc}") from exc
+    entries = data.get("rule")
+    if not isinstance(entries, list) or not entries:
+        raise RuleFileError(path, None, "geen [[rule]]-blokken gevonden.")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        rules.append(_rule(path, text, index, entry, seen))
+    return RuleSet(rules=tuple(rules), source=str(path))
+
+
+def _rule(path: Path, text: str, index: int, entry: dict[str, object], seen: set[str]) -> Rule:
+    name = entry.get("name")
+    line = _line_of_rule(text, index)
+
+    def fail(problem: str) -> RuleFileError:
+        return RuleFileError(path, line, f"regel {name or f'nr. {index}'}: {problem}")
+
+    if not isinstance(name, str) or not name:
+        raise fail("'name' ontbreekt.")
+    if name in seen:
+        raise fail("deze naam komt twee keer voor; geef elke regel een eigen naam.")
+    seen.add(name)
+    try:
+        marker = Marker(str(entry.get("marker")))
+    except ValueError:
+        allowed = ", ".join(m.value for m in Marker)
+        raise fail(f"'marker' is '{entry.get('marker')}'; kies uit: {allowed}.") from None
+    patterns = entry.get("patterns")
+    if (
+        not isinstance(patterns, list)
+        or not patterns
+        or not all(isinstance(p, str) for p in patterns)
+    ):
+        raise fail("'patterns' moet een lijst met minstens één tekst zijn.")
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE | re.MULTILINE))
+        except re.error as exc:
+            raise fail(f"patroon {pattern!r} is geen geldige reguliere expressie: {exc}.") from exc
+    explanation = entry.get("explanation")
+    if not isinstance(explanation, str) or not explanation.strip():
+        raise fail("'explanation' ontbreekt: officers moeten zien waarom de regel raakte.")
+    cancels_raw = entry.get("cancels", [])
+    try:
+        cancels = frozenset(Marker(str(c)) for c in cancels_raw)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise fail(f"'cancels' bevat een onbekende marker: {cancels_raw}.") from None
+    if cancels and marker is not Marker.EXCLUSION:
+        raise fail("'cancels' mag alleen bij marker = \"exclusion\".")
+    unknown = set(entry) - {"name", "marker", "patterns", "explanation", "cancels"}
+    if unknown:
+        raise fail(f"onbekende sleutel(s): {', '.join(sorted(unknown))}.")
+    return Rule(name, marker, tuple(compiled), explanation.strip(), cancels)
+
+
+def _line_of_rule(text: str, index: int) -> int | None:
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == "[[rule]]":
+            count += 1
+            if count == index:
+                return number
+    return None
+
+
+def _line_from_message(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None

@@ -1,0 +1,186 @@
+"""The tables. SQLAlchemy 2.0 typed models; Alembic migrations mirror them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite drops the zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; attach a time zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class MailboxState(Base):
+    """Where polling of one mailbox stands."""
+
+    __tablename__ = "mailbox_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(500), unique=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StoredMessage(Base):
+    """Every message that arrived, raw and compressed, with what became of it."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("mailbox", "source_key", name="uq_messages_mailbox_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(500))
+    source_key: Mapped[str] = mapped_column(String(300))
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed, exactly as fetched
+    raw_size: Mapped[int] = mapped_column(Integer)
+    raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    filed_away: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One row per distinct message: the Message-ID, or a hash of the content when there is none.
+    # Unique, so the database itself refuses a second registration of the same message.
+    dedup_key: Mapped[str | None] = mapped_column(String(600), unique=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message_id: Mapped[str | None] = mapped_column(String(500), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(500))
+    sender_name: Mapped[str | None] = mapped_column(String(300))
+    sender_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    answer_email: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    date_header: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    parser: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    complaint_probability: Mapped[float | None]
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+
+    case: Mapped[Case | None] = relationship(back_populates="message")
+
+
+class CaseCounter(Base):
+    """The last case number handed out per year; locked while a case is registered."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Base):
+    """A registered complaint with the seeds' registration fields."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    complainant_name: Mapped[str] = mapped_column(String(300))
+    complainant_email: Mapped[str | None] = mapped_column(String(320))
+    complainant_address: Mapped[str | None] = mapped_column(Text)  # postal, filled in by an officer
+    subject: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20), default="e-mail")
+    status: Mapped[str] = mapped_column(String(20))
+    procedure: Mapped[str] = mapped_column(String(50))
+    acknowledge_due: Mapped[date] = mapped_column(Date)
+    answer_due: Mapped[date] = mapped_column(Date)
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    message: Mapped[StoredMessage] = relationship(back_populates="case")
+    letters: Mapped[list[Letter]] = relationship(back_populates="case")
+
+
+class Letter(Base):
+    """An outgoing letter: written in the case's transaction, sent afterwards, once."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("case_id", "purpose", name="uq_letters_case_purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    purpose: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="letters")
+
+
+class ModelVersion(Base):
+    """A trained classifier: where its file is, and the hash it must still have."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    samples: Mapped[int] = mapped_column(Integer)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)

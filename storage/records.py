@@ -1,0 +1,260 @@
+"""Reading and writing the records; every function works inside the caller's unit of work."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from klachtenbus.vocabulary import CaseStatus, LetterStatus, MessageStatus
+from storage.models import Case, CaseCounter, Letter, MailboxState, ModelVersion, StoredMessage, now
+
+
+def compress(raw: bytes) -> bytes:
+    return zlib.compress(raw, 6)
+
+
+def raw_bytes(message: StoredMessage) -> bytes:
+    return zlib.decompress(message.raw)
+
+
+def mailbox_state(session: Session, mailbox: str) -> MailboxState:
+    state = session.scalar(select(MailboxState).where(MailboxState.mailbox == mailbox))
+    if state is None:
+        _insert_ignore(session, MailboxState, {"mailbox": mailbox, "uidvalidity": 0, "last_uid": 0})
+        state = session.scalars(select(MailboxState).where(MailboxState.mailbox == mailbox)).one()
+    return state
+
+
+def known_keys(session: Session, mailbox: str, keys: Sequence[str]) -> dict[str, StoredMessage]:
+    """Which of these mailbox keys are already stored, and as what."""
+    found: dict[str, StoredMessage] = {}
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        rows = session.scalars(
+            select(StoredMessage).where(
+                StoredMessage.mailbox == mailbox, StoredMessage.source_key.in_(chunk)
+            )
+        )
+        found.update({row.source_key: row for row in rows})
+    return found
+
+
+def store_raw(
+    session: Session,
+    *,
+    mailbox: str,
+    key: str,
+    raw: bytes,
+    received_at: datetime,
+    uid: int | None = None,
+    uidvalidity: int | None = None,
+) -> StoredMessage:
+    """The first thing that happens to every message: its bytes are kept."""
+    row = StoredMessage(
+        mailbox=mailbox,
+        source_key=key,
+        uid=uid,
+        uidvalidity=uidvalidity,
+        raw=compress(raw),
+        raw_size=len(raw),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        received_at=received_at,
+        status=MessageStatus.STORED,
+    )
+    session.add(row)
+    session.flush()  # a second worker storing the same key fails here, on the unique key
+    return row
+
+
+def waiting_messages(session: Session, limit: int = 500) -> list[StoredMessage]:
+    """Stored but never judged: a worker died between storing and processing."""
+    return list(
+        session.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.status == MessageStatus.STORED)
+            .order_by(StoredMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def by_dedup_key(session: Session, dedup_key: str) -> StoredMessage | None:
+    return session.scalar(select(StoredMessage).where(StoredMessage.dedup_key == dedup_key))
+
+
+def next_case_sequence(session: Session, year: int) -> int:
+    """Gap-free per year: the counter row stays locked until this unit of work commits."""
+    _insert_ignore(session, CaseCounter, {"year": year, "last": 0})
+    return session.execute(
+        update(CaseCounter)
+        .where(CaseCounter.year == year)
+        .values(last=CaseCounter.last + 1)
+        .returning(CaseCounter.last)
+    ).scalar_one()
+
+
+def add_case(
+    session: Session,
+    message: StoredMessage,
+    *,
+    year: int,
+    complainant_name: str,
+    complainant_email: str | None,
+    subject: str,
+    description: str,
+    procedure: str,
+    acknowledge_due: date,
+    answer_due: date,
+    flags: list[str],
+) -> Case:
+    sequence = next_case_sequence(session, year)
+    case = Case(
+        number=f"K-{year}-{sequence:04d}",
+        year=year,
+        sequence=sequence,
+        message=message,
+        received_at=message.received_at,
+        complainant_name=complainant_name,
+        complainant_email=complainant_email,
+        subject=subject,
+        description=description,
+        channel="e-mail",
+        status=CaseStatus.RECEIVED,
+        procedure=procedure,
+        acknowledge_due=acknowledge_due,
+        answer_due=answer_due,
+        flags=flags,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
+def add_letter(
+    session: Session,
+    case: Case,
+    *,
+    purpose: str,
+    recipient: str | None,
+    message_id: str,
+    raw: bytes,
+    status: LetterStatus = LetterStatus.PENDING,
+) -> Letter:
+    letter = Letter(
+        case=case,
+        purpose=purpose,
+        recipient=recipient,
+        message_id=message_id,
+        raw=raw,
+        status=status,
+    )
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def due_letter_ids(session: Session, at: datetime, limit: int = 50) -> list[int]:
+    return list(
+        session.scalars(
+            select(Letter.id)
+            .where(Letter.status == LetterStatus.PENDING, Letter.next_attempt_at <= at)
+            .order_by(Letter.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim_letter(session: Session, letter_id: int, at: datetime) -> Letter | None:
+    """Take a letter for sending; only one worker can, the UPDATE's row count decides."""
+    result = session.execute(
+        update(Letter)
+        .where(Letter.id == letter_id, Letter.status == LetterStatus.PENDING)
+        .values(status=LetterStatus.SENDING, claimed_at=at, attempts=Letter.attempts + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(Letter, letter_id, populate_existing=True)
+
+
+def letter_sent(session: Session, letter_id: int, at: datetime) -> None:
+    letter = session.get(Letter, letter_id)
+    assert letter is not None
+    letter.status = LetterStatus.SENT
+    letter.sent_at = at
+    letter.last_error = None
+    if letter.purpose == "ontvangstbevestiging" and letter.case.status == CaseStatus.RECEIVED:
+        letter.case.status = CaseStatus.ACKNOWLEDGED
+        letter.case.acknowledged_at = at
+
+
+def letter_failed(session: Session, letter_id: int, error: str, retry_at: datetime) -> None:
+    letter = session.get(Letter, letter_id)
+    assert letter is not None
+    letter.status = LetterStatus.PENDING
+    letter.next_attempt_at = retry_at
+    letter.last_error = error[:2000]
+
+
+def abandon_stale_claims(session: Session, older_than: timedelta) -> int:
+    """Letters a dead worker was sending: mark them uncertain instead of sending twice."""
+    result = session.execute(
+        update(Letter)
+        .where(Letter.status == LetterStatus.SENDING, Letter.claimed_at < now() - older_than)
+        .values(
+            status=LetterStatus.UNCERTAIN,
+            last_error="Verzending onderbroken; controleer of de brief is aangekomen.",
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def cases(session: Session, limit: int = 200) -> list[Case]:
+    return list(session.scalars(select(Case).order_by(Case.id.desc()).limit(limit)))
+
+
+def failed_messages(session: Session, limit: int = 200) -> list[StoredMessage]:
+    return list(
+        session.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.status == MessageStatus.FAILED)
+            .order_by(StoredMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def active_model(session: Session) -> ModelVersion | None:
+    return session.scalar(
+        select(ModelVersion).where(ModelVersion.active.is_(True)).order_by(ModelVersion.id.desc())
+    )
+
+
+def add_model(session: Session, **fields: Any) -> ModelVersion:
+    session.execute(update(ModelVersion).values(active=False))
+    model = ModelVersion(active=True, **fields)
+    session.add(model)
+    session.flush()
+    return model
+
+
+def _insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
+    else:  # other backends: a plain insert inside a savepoint, ignoring a duplicate
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with session.begin_nested():
+                session.add(table(**values))
+        except IntegrityError:
+            pass
