@@ -73,6 +73,7 @@ class ImapMailbox:
                 f"{exc}). Controleer KLACHTENBUS_IMAP_HOST, _IMAP_PORT en _IMAP_SECURITY "
                 f"(nu '{a.security}')."
             ) from exc
+        client.normalise_times = False  # keep INTERNALDATE's own zone instead of local naive time
         self._client = client
         self._can_move = b"MOVE" in client.capabilities()
         try:
@@ -161,7 +162,7 @@ class ImapMailbox:
 
 
 def _aware(value: object) -> datetime:
-    """INTERNALDATE comes back naive in local time from imapclient unless it can tell."""
+    """INTERNALDATE with its zone; a naive value is taken as this machine's local time."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.astimezone()
     return datetime.now(UTC)

@@ -1,0 +1,86 @@
+"""Messages for the tests, built in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+ORGANISATION = "klachten@zorg-voorbeeld.nl"
+
+
+def mail(
+    subject: str,
+    body: str,
+    *,
+    sender: str = "Anna de Wit <anna.dewit@example.nl>",
+    to: str = ORGANISATION,
+    message_id: str | None = None,
+    date: datetime | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date or datetime.now(UTC))
+    message["Message-ID"] = message_id or make_msgid(domain="example.nl")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    return bytes(message)
+
+
+def complaint(n: int = 1, **kwargs: object) -> bytes:
+    """An unmistakable complaint: the word, the blame and strong wording."""
+    kwargs.setdefault("sender", f"Klager {n} <klager{n}@example.nl>")
+    return mail(
+        f"Klacht over mijn begeleider ({n})",
+        "Geachte heer, mevrouw,\n\nIk wil een klacht indienen. Mijn begeleider is al drie keer "
+        "niet gekomen en ik ben nooit teruggebeld. Toen ik belde werd ik afgesnauwd door de "
+        f"medewerker aan de telefoon. Dit is onacceptabel.\n\nMet vriendelijke groet,\nKlager {n}",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def remark(n: int = 1, **kwargs: object) -> bytes:
+    kwargs.setdefault("sender", f"Vrager {n} <vrager{n}@example.nl>")
+    return mail(
+        f"Vraag over het spreekuur ({n})",
+        "Hallo,\n\nIs het inloopspreekuur volgende week dinsdag gewoon open? Ik wil graag hulp "
+        "bij het invullen van een formulier.\n\nAlvast bedankt!",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def out_of_office(**kwargs: object) -> bytes:
+    headers = {"Auto-Submitted": "auto-replied"}
+    return mail(
+        "Automatisch antwoord: Uw klacht",
+        "Ik ben tot en met 30 november afwezig en lees mijn e-mail niet.\n\nMet vriendelijke groet,\nPetra",
+        sender="Petra van Dijk <petra@example.org>",
+        headers=headers,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def bounce() -> bytes:
+    """A delivery status notification, as an MTA sends it back."""
+    message = EmailMessage()
+    message["From"] = "Mail Delivery System <MAILER-DAEMON@mx.example.net>"
+    message["To"] = ORGANISATION
+    message["Subject"] = "Undelivered Mail Returned to Sender"
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain="mx.example.net")
+    message.set_content("I'm sorry to have to inform you that your message could not be delivered.")
+    status = EmailMessage()
+    status.set_content(
+        "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; x@example.net\nAction: failed\n"
+    )
+    message.make_mixed()
+    message.attach(status)
+    message.replace_header(
+        "Content-Type", 'multipart/report; report-type=delivery-status; boundary="rep"'
+    )
+    message.set_boundary("rep")
+    return bytes(message)
