@@ -93,7 +93,7 @@ def acknowledgement(
     message["Subject"] = one_line(subject, 250)
     message["Date"] = format_datetime(sent_at)
     domain = envelope.sender.rpartition("@")[2] or "klachtenbus.invalid"
-    message["Message-ID"] = make_msgid(idstring=facts.case_number, domain=domain)
+    message["Message-ID"] = make_msgid(domain=domain)
     if envelope.in_reply_to:
         message["In-Reply-To"] = envelope.in_reply_to
         message["References"] = " ".join((*envelope.references, envelope.in_reply_to)[-10:])

@@ -1,0 +1,92 @@
+"""`klachtenbus run` killed with SIGKILL mid-batch and started again: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage import Case, Letter, Store, StoredMessage
+from tests.builders import complaint, remark
+from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
+from tests.servers import SmtpSink
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def count(store: Store, statement: object) -> int:
+    with store.unit_of_work() as session:
+        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
+
+
+def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_sigkill_mid_batch_then_restart(
+    mailbox: MailboxAccount,
+    sqlite_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+    smtp: SmtpSink,
+) -> None:
+    """After a hard kill and a restart every message is processed once and every complaint answered once."""
+    store = prepare_database(sqlite_url, trained_model)
+    mailbox.append(*[complaint(n) for n in range(1, 31)], *[remark(n) for n in range(1, 11)])
+    log = tmp_path / "bot.log"
+    first = settings_for(
+        mailbox, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=3600
+    )
+    bot = start_bot(environment_for(first), log)
+    stored = select(func.count()).select_from(StoredMessage)
+    wait_until(lambda: count(store, stored) >= 6, 60, "the first messages to be stored")
+    bot.send_signal(signal.SIGKILL)
+    bot.wait(timeout=10)
+    assert count(store, stored) < 40, "the kill came after the batch: nothing was tested"
+
+    second = settings_for(
+        mailbox, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=1
+    )
+    bot = start_bot(environment_for(second), log)
+    sent = select(func.count()).select_from(Letter).where(Letter.status == "sent")
+    try:
+        wait_until(lambda: count(store, sent) == 30, 90, "all 30 acknowledgements to be sent")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0, log.read_text()
+
+    assert count(store, stored) == 40
+    assert (
+        count(
+            store,
+            select(func.count())
+            .select_from(StoredMessage)
+            .where(StoredMessage.status != "processed"),
+        )
+        == 0
+    )
+    assert count(store, select(func.count()).select_from(Case)) == 30
+    per_recipient = Counter(r for m in smtp.received for r in m.recipients)
+    assert per_recipient == Counter({f"klager{n}@example.nl": 1 for n in range(1, 31)})
+    assert mailbox.count("INBOX") == 0 and mailbox.count("Verwerkt") == 40
