@@ -1,0 +1,66 @@
+"""The ontvangstbevestiging: Dutch, the case number, the dates, marked as an automatic reply."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+
+import outbox
+
+FACTS = outbox.Acknowledgement(
+    case_number="K-2026-0042",
+    complainant_name="Anna de Wit",
+    subject="Nooit teruggebeld",
+    received_on=date(2026, 12, 23),
+    acknowledge_by=date(2027, 1, 5),
+    answer_by=date(2027, 2, 3),
+    procedure_title="Klachtenprocedure HSS Hulpverlening Sociale Sector",
+    external_route="U kunt ook terecht bij erisietsmisgegaan.nl.",
+    organisation_name="Stichting Zorg Voorbeeld",
+    organisation_address="Postbus 1, 1000 AA Voorbeeld",
+)
+ENVELOPE = outbox.Envelope(
+    sender="klachten@zorg-voorbeeld.nl",
+    recipient="anna@example.nl",
+    recipient_name="Anna de Wit",
+    in_reply_to="<klacht-1@example.nl>",
+    references=("<eerder@example.nl>",),
+)
+
+
+def render(facts: outbox.Acknowledgement = FACTS) -> object:
+    letter = outbox.acknowledgement(facts, ENVELOPE, sent_at=datetime(2026, 12, 23, 12, tzinfo=UTC))
+    return message_from_bytes(letter.as_bytes(policy=policy.SMTP), policy=policy.default)
+
+
+def test_the_letter_states_number_dates_and_route() -> None:
+    letter = render()
+    text = letter.get_body(("plain",)).get_content()
+    assert "K-2026-0042" in letter["Subject"] and "K-2026-0042" in text
+    assert "woensdag 23 december 2026" in text
+    assert "Uiterlijk dinsdag 5 januari 2027" in text
+    assert "Uiterlijk woensdag 3 februari 2027" in text
+    assert "erisietsmisgegaan.nl" in text
+    assert "Beste Anna de Wit" in text
+
+
+def test_the_letter_is_an_rfc3834_auto_reply_in_the_thread() -> None:
+    letter = render()
+    assert letter["Auto-Submitted"] == "auto-replied"
+    assert letter["In-Reply-To"] == "<klacht-1@example.nl>"
+    assert letter["References"] == "<eerder@example.nl> <klacht-1@example.nl>"
+    assert letter["Message-ID"].endswith("@zorg-voorbeeld.nl>")
+
+
+def test_the_html_alternative_escapes_the_complainants_words() -> None:
+    letter = render(FACTS.__class__(**{**vars(FACTS), "subject": "<script>alert(1)</script>"}))
+    html = letter.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_subject_with_line_breaks_cannot_inject_headers() -> None:
+    letter = render(
+        FACTS.__class__(**{**vars(FACTS), "subject": "Hallo\r\nBcc: iedereen@example.com"})
+    )
+    assert letter["Bcc"] is None
+    assert "\n" not in letter["Subject"]
