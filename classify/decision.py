@@ -45,8 +45,12 @@ def decide(
     elif machine_reasons:
         # Only the text looks automatic: a person may still be complaining.
         kind = Kind.UNCERTAIN if p >= thresholds.complaint else Kind.OTHER
-    elif p >= thresholds.complaint:
+    elif p >= thresholds.complaint and hss_marker_count:
         kind = Kind.COMPLAINT
+    elif p >= thresholds.complaint:
+        # The guideline asks for at least one HSS marker; without one a person decides.
+        kind = Kind.UNCERTAIN
+        reasons.append("Het model denkt aan een klacht, maar geen HSS-kenmerk is herkend.")
     elif p >= thresholds.remark or hss_marker_count >= 2:
         kind = Kind.UNCERTAIN
     elif probabilities.get(Kind.OTHER, 0.0) > probabilities.get(Kind.REMARK, 0.0):

@@ -46,12 +46,12 @@ def test_a_wrong_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_an_unknown_key_in_the_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "klachtenbus.toml").write_text('imap_hots = "x"\n')
-    with pytest.raises(SettingError, match="imap_hots.*geen bekende instelling"):
+    with pytest.raises(SettingError, match=r"imap_hots.*geen bekende instelling"):
         load_settings()
 
 
 def test_missing_mailbox_settings_say_what_to_fill_in() -> None:
-    with pytest.raises(SettingError, match="KLACHTENBUS_IMAP_HOST.*IMAP-server"):
+    with pytest.raises(SettingError, match=r"KLACHTENBUS_IMAP_HOST.*IMAP-server"):
         bootstrap.mailbox_of(load_settings())
 
 
