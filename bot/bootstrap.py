@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from bot.detection import Detection, load_detector, train_and_record
@@ -119,5 +120,6 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
         procedure=procedure_of(settings),
         calendar=WorkingCalendar(procedure_of(settings).country, settings.extra_holidays),
         chunk_size=settings.fetch_chunk_size,
+        refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
     )

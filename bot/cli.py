@@ -40,6 +40,8 @@ def _settings() -> Settings:
         format="%(message)s",
         handlers=[RichHandler(console=err, show_path=False)],
     )
+    for noisy in ("apscheduler", "alembic"):  # their INFO lines say nothing an admin needs
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     return settings
 
 

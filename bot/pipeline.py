@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 import intake
 import outbox
 from bot.detection import Detection
+from classify import Decision
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import DeliveryError, MessageUnparseable
 from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
@@ -28,6 +29,7 @@ from storage import Case, Store, StoredMessage, records
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
+Prepared = tuple[ParsedMessage, Decision] | MessageUnparseable
 STALE_CLAIM = timedelta(minutes=5)
 
 
@@ -88,6 +90,7 @@ class Pipeline:
         procedure: Procedure,
         calendar: WorkingCalendar,
         chunk_size: int = 100,
+        refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
     ) -> None:
         self.store = store
@@ -96,6 +99,7 @@ class Pipeline:
         self.procedure = procedure
         self.calendar = calendar
         self.chunk_size = chunk_size
+        self.refile_after = refile_after
         self.stop = stop or threading.Event()
 
     # -- polling ---------------------------------------------------------------------------
@@ -122,78 +126,109 @@ class Pipeline:
             keys = box.keys()
             summary.seen = len(keys)
             with self.store.unit_of_work() as session:
-                known = {
-                    k: row.status for k, row in records.known_keys(session, box.name, keys).items()
-                }
-            # Stored earlier but still here: a crash came between commit and move.
-            self._file_away(
-                box, [k for k, s in known.items() if s != MessageStatus.FAILED], summary
-            )
-            self._file_away(
-                box, [k for k, s in known.items() if s == MessageStatus.FAILED], summary, True
-            )
+                known = records.known_keys(session, box.name, keys)
+                # Stored earlier but still in the folder: a worker died between commit and move.
+                # Recent ones are left alone; another worker may be filing them away right now.
+                settled = datetime.now(UTC) - self.refile_after
+                left = [(k, r.status) for k, r in known.items() if r.stored_at < settled]
+            self._file_away(box, [k for k, s in left if s != MessageStatus.FAILED], summary)
+            self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
-            done: list[str] = []
-            failed: list[str] = []
-            for number, fetched in enumerate(box.fetch(new), start=1):
-                outcome = self.take(box.name, fetched, summary)
-                if outcome == MessageStatus.FAILED:
-                    failed.append(fetched.key)
-                elif outcome is not None:
-                    done.append(fetched.key)
-                if len(done) + len(failed) >= self.chunk_size:
-                    self._file_away(box, done, summary)
-                    self._file_away(box, failed, summary, True)
-                    done, failed = [], []
+            taken = 0
+            for batch in _batches(box.fetch(new), self.chunk_size):
+                outcomes = self.take(box.name, batch, summary)
+                failed = [k for k, o in outcomes.items() if o == MessageStatus.FAILED]
+                self._file_away(box, [k for k in outcomes if k not in failed], summary)
+                self._file_away(box, failed, summary, quarantine=True)
+                taken += len(batch)
                 if progress:
-                    progress(number, len(new))
+                    progress(taken, len(new))
                 if self.stop.is_set():
-                    log.info("Gestopt op verzoek na %d berichten.", number)
+                    log.info("Gestopt op verzoek na %d berichten.", taken)
                     break
-            self._file_away(box, done, summary)
-            self._file_away(box, failed, summary, True)
-        summary.resumed = self.resume()
+        if not self.stop.is_set():
+            summary.resumed = self.resume()
         return summary
 
-    def take(self, mailbox: str, fetched: FetchedMessage, summary: PollSummary) -> str | None:
-        """Store the raw bytes first, in their own commit; then judge them."""
+    def take(
+        self, mailbox: str, batch: list[FetchedMessage], summary: PollSummary
+    ) -> dict[str, str]:
+        """Store a batch raw first (committed), then judge it together and process it one by one.
+
+        Returns the outcome per mailbox key; a key missing from it is not to be filed away
+        (another worker has it, or a stop came first and the message waits in storage).
+        """
+        stored = self._store_raw(mailbox, batch, summary)
+        prepared = self.prepare([(f.raw, f.received_at) for f, _ in stored])
+        outcomes: dict[str, str] = {}
+        for (fetched, row_id), item in zip(stored, prepared, strict=True):
+            if self.stop.is_set():
+                break  # stored, so nothing is lost: judged on the next start
+            outcome = self.process(row_id, item)
+            summary.count(outcome)
+            outcomes[fetched.key] = outcome
+        return outcomes
+
+    def _store_raw(
+        self, mailbox: str, batch: list[FetchedMessage], summary: PollSummary
+    ) -> list[tuple[FetchedMessage, int]]:
+        """One commit for the batch; if another worker holds one of them, one commit each."""
         try:
             with self.store.unit_of_work() as session:
-                row = records.store_raw(
-                    session,
-                    mailbox=mailbox,
-                    key=fetched.key,
-                    raw=fetched.raw,
-                    received_at=fetched.received_at,
-                    uid=fetched.uid,
-                    uidvalidity=fetched.uidvalidity,
-                )
-                if fetched.uid:
-                    state = records.mailbox_state(session, mailbox)
-                    state.last_uid = max(state.last_uid, fetched.uid)
-                row_id = row.id
+                stored = [(f, self._store_one(session, mailbox, f)) for f in batch]
+                _advance(session, mailbox, [f.uid for f in batch if f.uid])
         except IntegrityError:
-            summary.skipped += 1
-            return None  # another worker stored it first and will see it through
-        summary.stored += 1
-        outcome = self.process(row_id)
-        summary.count(outcome)
-        return outcome
+            stored = []
+            for fetched in batch:
+                try:
+                    with self.store.unit_of_work() as session:
+                        stored.append((fetched, self._store_one(session, mailbox, fetched)))
+                        _advance(session, mailbox, [fetched.uid] if fetched.uid else [])
+                except IntegrityError:
+                    summary.skipped += 1  # another worker stored it first and sees it through
+        summary.stored += len(stored)
+        return stored
+
+    def _store_one(self, session: Session, mailbox: str, fetched: FetchedMessage) -> int:
+        row = records.store_raw(
+            session,
+            mailbox=mailbox,
+            key=fetched.key,
+            raw=fetched.raw,
+            received_at=fetched.received_at,
+            uid=fetched.uid,
+            uidvalidity=fetched.uidvalidity,
+        )
+        return row.id
+
+    def prepare(self, items: list[tuple[bytes, datetime]]) -> list[Prepared]:
+        """Parse each message and judge all readable ones in one batch."""
+        parsed: list[ParsedMessage | MessageUnparseable] = []
+        for raw, received_at in items:
+            try:
+                parsed.append(intake.parse(raw, received_at=received_at))
+            except MessageUnparseable as exc:
+                parsed.append(exc)
+        readable = [p for p in parsed if isinstance(p, ParsedMessage)]
+        decisions = iter(self.detection.decide_many(readable) if readable else [])
+        return [p if isinstance(p, MessageUnparseable) else (p, next(decisions)) for p in parsed]
 
     def resume(self) -> int:
         """Judge messages that were stored but never processed (a worker died in between)."""
         with self.store.unit_of_work() as session:
             waiting = [row.id for row in records.waiting_messages(session)]
         for row_id in waiting:
+            if self.stop.is_set():
+                break
             self.process(row_id)
         return len(waiting)
 
-    def process(self, row_id: int) -> str:
-        """Parse, detect and register one stored message; safe to run twice on the same row."""
+    def process(self, row_id: int, prepared: Prepared | None = None) -> str:
+        """Record the decision for one stored message; safe to run twice on the same row."""
         for attempt in (1, 2):
             try:
                 with self.store.unit_of_work() as session:
-                    return self._process(session, row_id)
+                    return self._process(session, row_id, prepared)
             except IntegrityError:
                 if attempt == 2:
                     log.info("Bericht %s is al door een andere verwerker afgehandeld.", row_id)
@@ -201,24 +236,24 @@ class Pipeline:
             row = session.get(StoredMessage, row_id)
             return row.kind or row.status if row else MessageStatus.DUPLICATE
 
-    def _process(self, session: Session, row_id: int) -> str:
+    def _process(self, session: Session, row_id: int, prepared: Prepared | None) -> str:
         row = session.get(StoredMessage, row_id)
         if row is None:
             return MessageStatus.DUPLICATE
         if row.status != MessageStatus.STORED:
             return row.kind or row.status
-        raw = records.raw_bytes(row)
-        try:
-            message = intake.parse(raw, received_at=row.received_at)
-        except MessageUnparseable as exc:
-            row.status, row.error = MessageStatus.FAILED, str(exc)
+        if prepared is None:
+            prepared = self.prepare([(records.raw_bytes(row), row.received_at)])[0]
+        if isinstance(prepared, MessageUnparseable):
+            row.status, row.error = MessageStatus.FAILED, str(prepared)
             log.warning(
                 "Bericht %s (%s) is onleesbaar en gaat naar quarantaine: %s",
                 row.id,
                 row.source_key,
-                exc,
+                prepared,
             )
             return MessageStatus.FAILED
+        message, decision = prepared
         _describe(row, message)
         key = dedup_key(message)
         first = records.by_dedup_key(session, key)
@@ -226,7 +261,6 @@ class Pipeline:
             row.status, row.duplicate_of = MessageStatus.DUPLICATE, first.id
             return MessageStatus.DUPLICATE
         row.dedup_key = key
-        decision = self.detection.decide(message)
         row.kind = decision.kind
         row.complaint_probability = decision.complaint_probability
         row.reasons = list(decision.reasons)
@@ -356,6 +390,24 @@ class Pipeline:
                 records.letter_sent(session, letter_id, datetime.now(UTC))
             summary.sent += 1
         return summary
+
+
+def _advance(session: Session, mailbox: str, uids: list[int]) -> None:
+    """Remember the highest UID stored, in the same commit as the messages."""
+    if uids:
+        state = records.mailbox_state(session, mailbox)
+        state.last_uid = max(state.last_uid, *uids)
+
+
+def _batches(items: Iterator[FetchedMessage], size: int) -> Iterator[list[FetchedMessage]]:
+    batch: list[FetchedMessage] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def dedup_key(message: ParsedMessage) -> str:

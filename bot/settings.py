@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         30, gt=0, description="Eerste wachttijd na een mislukte verzending."
     )
     retry_max_seconds: float = Field(3600, gt=0, description="Langste wachttijd tussen pogingen.")
+    refile_after_seconds: float = Field(
+        120,
+        ge=0,
+        description="Na hoeveel seconden een opgeslagen maar niet verplaatst bericht alsnog wordt weggezet.",
+    )
     fetch_chunk_size: int = Field(100, ge=1, le=1000, description="Berichten per IMAP FETCH.")
     model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
     rules_file: Path | None = Field(

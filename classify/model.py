@@ -121,24 +121,38 @@ class Detector:
             )
         return self._names
 
-    def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
-        matrix = self.pipeline.predict_proba(list(samples))
-        return [dict(zip(self.classes, map(float, row), strict=True)) for row in matrix]
-
-    def top_terms(self, sample: Sample, n: int = 5) -> list[str]:
-        """The features that pushed this sample most towards `complaint`."""
-        if Kind.COMPLAINT not in self.classes:
-            return []
-        features = self.pipeline.named_steps["features"]
+    def assess(self, samples: Sequence[Sample], top: int = 5) -> list[Assessment]:
+        """Probabilities and the strongest complaint terms, from one pass over the features."""
+        features: FeatureUnion = self.pipeline.named_steps["features"]
         model: LogisticRegression = self.pipeline.named_steps["model"]
-        row = features.transform([sample]).tocsr()
-        weights = model.coef_[self.classes.index(Kind.COMPLAINT)]
-        contrib = row.multiply(weights).tocsr()
-        if contrib.nnz == 0:
-            return []
-        names = self.feature_names
-        order = np.argsort(contrib.data)[::-1][:n]
-        return [str(names[contrib.indices[i]]).strip() for i in order if contrib.data[i] > 0]
+        matrix = features.transform(list(samples)).tocsr()
+        probabilities = model.predict_proba(matrix)
+        if Kind.COMPLAINT in self.classes:
+            weights = model.coef_[self.classes.index(Kind.COMPLAINT)]
+            contributions = matrix.multiply(weights).tocsr()
+        else:
+            contributions = None
+        out = []
+        for i, row in enumerate(probabilities):
+            terms: list[str] = []
+            if contributions is not None:
+                start, end = contributions.indptr[i], contributions.indptr[i + 1]
+                data, indices = contributions.data[start:end], contributions.indices[start:end]
+                order = np.argsort(data)[::-1][:top]
+                terms = [str(self.feature_names[indices[j]]).strip() for j in order if data[j] > 0]
+            out.append(
+                Assessment(dict(zip(self.classes, map(float, row), strict=True)), tuple(terms))
+            )
+        return out
+
+    def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
+        return [a.probabilities for a in self.assess(samples, top=0)]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    probabilities: dict[Kind, float]
+    top_terms: tuple[str, ...]  # the features that pushed most towards `complaint`
 
 
 def train(samples: Sequence[Sample], labels: Sequence[Kind]) -> Detector:

@@ -138,6 +138,22 @@ class ImapMailbox:
             return
         folder = self.account.quarantine_folder if quarantine else self.account.processed_folder
         keyword = QUARANTINE_KEYWORD if quarantine else PROCESSED_KEYWORD
+        try:
+            self._file(uids, folder, keyword)
+        except IMAPClientError as exc:
+            # Another worker may have moved some of them meanwhile ([EXPUNGEISSUED]): file the rest.
+            remaining = self.client.search(["UID", ",".join(map(str, uids))])
+            if remaining:
+                try:
+                    self._file(remaining, folder, keyword)
+                except IMAPClientError:
+                    log.warning(
+                        "Kon %d bericht(en) niet wegzetten (%s); volgende ronde opnieuw.",
+                        len(remaining),
+                        exc,
+                    )
+
+    def _file(self, uids: list[int], folder: str, keyword: str) -> None:
         if folder and self._can_move:
             self._ensure_folder(folder)
             self.client.move(uids, folder)

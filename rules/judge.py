@@ -59,12 +59,10 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     text = f"{message.subject}\n{body}"
     raw_hits: list[RuleHit] = []
     for rule in rules.rules:
-        for pattern in rule.patterns:
-            found = pattern.search(text)
-            if found:
-                excerpt = " ".join(found.group(0).split())[:80]
-                raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))
-                break
+        found = rule.combined.search(text)
+        if found:
+            excerpt = " ".join(found.group(0).split())[:80]
+            raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))
     if _SHOUTING.search(body):
         raw_hits.append(
             RuleHit(

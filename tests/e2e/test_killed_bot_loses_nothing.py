@@ -66,12 +66,29 @@ def test_sigkill_mid_batch_then_restart(
     assert count(store, stored) < 40, "the kill came after the batch: nothing was tested"
 
     second = settings_for(
-        mailbox, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=1
+        mailbox,
+        smtp,
+        sqlite_url,
+        tmp_path,
+        fetch_chunk_size=5,
+        send_interval_seconds=1,
+        refile_after_seconds=0,
     )
     bot = start_bot(environment_for(second), log)
     sent = select(func.count()).select_from(Letter).where(Letter.status == "sent")
     try:
         wait_until(lambda: count(store, sent) == 30, 90, "all 30 acknowledgements to be sent")
+        wait_until(lambda: mailbox.count("INBOX") == 0, 30, "the last messages to be filed away")
+    except AssertionError:
+        with store.unit_of_work() as session:
+            rows = [
+                (r.source_key, r.status, r.stored_at)
+                for r in session.scalars(select(StoredMessage))
+            ]
+        with mailbox.client() as client:
+            client.select_folder("INBOX")
+            left = client.search("ALL")
+        raise AssertionError(f"INBOX uids {left}; rows {rows}") from None
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(timeout=30) == 0, log.read_text()

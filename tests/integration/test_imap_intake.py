@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -123,8 +123,12 @@ def test_a_crash_between_commit_and_move_is_healed_on_the_next_poll(
         [fetched] = list(box.fetch(box.keys()))
         from bot.pipeline import PollSummary
 
-        pipeline.take(box.name, fetched, PollSummary())
+        pipeline.take(box.name, [fetched], PollSummary())
     assert mailbox.count("INBOX") == 1
+    assert pipeline.poll(bootstrap.mailbox_of(settings)).filed_away == 0  # maybe another worker's
+    with store.unit_of_work() as session:  # some minutes later
+        for row in session.scalars(select(StoredMessage)):
+            row.stored_at -= timedelta(minutes=10)
     summary = pipeline.poll(bootstrap.mailbox_of(settings))
     assert summary.stored == 0 and summary.filed_away == 1
     assert mailbox.count("INBOX") == 0
