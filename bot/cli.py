@@ -106,7 +106,7 @@ def poll(
                 )
         else:
             summary = pipeline.poll(mailbox)
-        sent = pipeline.send_due(
+        sent = pipeline.send_due_all(
             mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
         )
     except KlachtenbusError as exc:

@@ -160,13 +160,24 @@ class Pipeline:
         """
         stored = self._store_raw(mailbox, batch, summary)
         prepared = self.prepare([(f.raw, f.received_at) for f, _ in stored])
+        work = list(zip(stored, prepared, strict=True))
         outcomes: dict[str, str] = {}
-        for (fetched, row_id), item in zip(stored, prepared, strict=True):
-            if self.stop.is_set():
-                break  # stored, so nothing is lost: judged on the next start
-            outcome = self.process(row_id, item)
+        try:  # one commit for the batch, the fast path
+            with self.store.unit_of_work() as session:
+                records.load_messages(session, [row_id for _, row_id in stored])
+                seen: dict[str, int] = {}
+                for (fetched, row_id), item in work:
+                    if self.stop.is_set():
+                        break  # stored, so nothing is lost: judged on the next start
+                    outcomes[fetched.key] = self._process(session, row_id, item, seen)
+        except IntegrityError:  # another worker got there first: one commit each, with retry
+            outcomes = {}
+            for (fetched, row_id), item in work:
+                if self.stop.is_set():
+                    break
+                outcomes[fetched.key] = self.process(row_id, item)
+        for outcome in outcomes.values():
             summary.count(outcome)
-            outcomes[fetched.key] = outcome
         return outcomes
 
     def _store_raw(
@@ -236,7 +247,14 @@ class Pipeline:
             row = session.get(StoredMessage, row_id)
             return row.kind or row.status if row else MessageStatus.DUPLICATE
 
-    def _process(self, session: Session, row_id: int, prepared: Prepared | None) -> str:
+    def _process(
+        self,
+        session: Session,
+        row_id: int,
+        prepared: Prepared | None,
+        seen: dict[str, int] | None = None,
+    ) -> str:
+        """`seen` maps dedup keys to rows already judged in this same transaction."""
         row = session.get(StoredMessage, row_id)
         if row is None:
             return MessageStatus.DUPLICATE
@@ -256,10 +274,16 @@ class Pipeline:
         message, decision = prepared
         _describe(row, message)
         key = dedup_key(message)
-        first = records.by_dedup_key(session, key)
-        if first is not None and first.id != row.id:
-            row.status, row.duplicate_of = MessageStatus.DUPLICATE, first.id
+        seen = {} if seen is None else seen
+        first_id = seen.get(key)
+        if first_id is None:
+            with session.no_autoflush:
+                first = records.by_dedup_key(session, key)
+            first_id = first.id if first is not None else None
+        if first_id is not None and first_id != row.id:
+            row.status, row.duplicate_of = MessageStatus.DUPLICATE, first_id
             return MessageStatus.DUPLICATE
+        seen[key] = row.id
         row.dedup_key = key
         row.kind = decision.kind
         row.complaint_probability = decision.complaint_probability
@@ -346,6 +370,17 @@ class Pipeline:
         summary.filed_away += len(keys)
 
     # -- sending ---------------------------------------------------------------------------
+
+    def send_due_all(self, mailer: outbox.Mailer, **kwargs: float) -> SendSummary:
+        """Send until nothing is due (a page of letters at a time)."""
+        total = SendSummary()
+        while True:
+            page = self.send_due(mailer, **kwargs)
+            total.sent += page.sent
+            total.failed += page.failed
+            total.abandoned += page.abandoned
+            if page.sent + page.failed == 0 or self.stop.is_set():
+                return total
 
     def send_due(
         self,

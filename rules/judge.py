@@ -17,6 +17,8 @@ _FLAG_OF = {
     Marker.APPEAL: Flag.APPEAL,
     Marker.FOLLOWUP: Flag.FOLLOWUP,
 }
+# A person's new text is rarely longer; beyond this it is pasted documents, spam or HTML residue.
+JUDGED_CHARACTERS = 20_000
 _SHOUTING = re.compile(r"\b[A-ZÄËÏÖÜ]{4,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
 _REPLY_SUBJECT = re.compile(r"^\s*(re|antw|aw|sv|réf)\s*:", re.IGNORECASE)
 
@@ -55,11 +57,11 @@ class Verdict:
 
 def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     """Run every rule on the subject and the sender's new text."""
-    body = new_text(message.text)
-    text = f"{message.subject}\n{body}"
+    body = new_text(message.text[:JUDGED_CHARACTERS])[:JUDGED_CHARACTERS]
+    text = f"{message.subject[:1000]}\n{body}"
     raw_hits: list[RuleHit] = []
     for rule in rules.rules:
-        found = rule.combined.search(text)
+        found = rule.search(text)
         if found:
             excerpt = " ".join(found.group(0).split())[:80]
             raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))

@@ -48,9 +48,14 @@ class Rule:
     cancels: frozenset[Marker] = frozenset()
 
     @property
-    def combined(self) -> re.Pattern[str]:
-        """All patterns as one alternation: one search per rule instead of one per pattern."""
+    def matchers(self) -> tuple[re.Pattern[str], ...]:
+        """The patterns as at most two alternations, searched instead of one by one."""
         return _combine(self.patterns)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The earliest match of any of the rule's patterns."""
+        found = [m for m in (p.search(text) for p in self.matchers) if m]
+        return min(found, key=lambda m: m.start()) if found else None
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,19 @@ class RuleSet:
 
 
 @lru_cache(maxsize=1024)
-def _combine(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+def _combine(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """Factor the word-edge out: `\\b(?:a|b)` is searched many times faster than `\\ba|\\bb`,
+    and one pattern without a leading `\\b` in the alternation would lose that speed for all.
+    """
+    bounded = [p.pattern[2:] for p in patterns if p.pattern.startswith("\\b")]
+    free = [p.pattern for p in patterns if not p.pattern.startswith("\\b")]
+    flags = re.IGNORECASE | re.MULTILINE
+    out = []
+    if bounded:
+        out.append(re.compile("\\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")", flags))
+    if free:
+        out.append(re.compile("|".join(f"(?:{p})" for p in free), flags))
+    return tuple(out)
 
 
 def default_rules_path() -> Path:

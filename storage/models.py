@@ -79,7 +79,8 @@ class StoredMessage(Base):
     source_key: Mapped[str] = mapped_column(String(300))
     uid: Mapped[int | None] = mapped_column(BigInteger)
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed, exactly as fetched
+    # zlib-compressed, exactly as fetched; loaded only when asked for
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     raw_size: Mapped[int] = mapped_column(Integer)
     raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

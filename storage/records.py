@@ -85,6 +85,11 @@ def waiting_messages(session: Session, limit: int = 500) -> list[StoredMessage]:
     )
 
 
+def load_messages(session: Session, ids: Sequence[int]) -> list[StoredMessage]:
+    """Load a batch in one query (without the raw bytes) so `session.get` finds them in memory."""
+    return list(session.scalars(select(StoredMessage).where(StoredMessage.id.in_(list(ids)))))
+
+
 def by_dedup_key(session: Session, dedup_key: str) -> StoredMessage | None:
     return session.scalar(select(StoredMessage).where(StoredMessage.dedup_key == dedup_key))
 
@@ -133,7 +138,6 @@ def add_case(
         flags=flags,
     )
     session.add(case)
-    session.flush()
     return case
 
 
@@ -156,7 +160,6 @@ def add_letter(
         status=status,
     )
     session.add(letter)
-    session.flush()
     return letter
 
 
