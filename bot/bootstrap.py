@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.detection import Detection, load_detector, train_and_record
 from bot.pipeline import Organisation, Pipeline
+from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
 from bot.settings import Settings
 from classify import Thresholds
 from intake.imap import ImapAccount, ImapMailbox
@@ -109,9 +110,15 @@ def mailer_of(settings: Settings) -> Mailer:
 def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None = None) -> Pipeline:
     settings.require("organisation_address")
     assert settings.organisation_address
+    detection = detection_of(settings, store)
+    preparer: Preparer = (
+        ProcessPreparer(detection, settings.helper_processes)
+        if settings.helper_processes
+        else InlinePreparer(detection)
+    )
     return Pipeline(
         store,
-        detection_of(settings, store),
+        detection,
         organisation=Organisation(
             address=settings.organisation_address,
             name=settings.organisation_name,
@@ -122,4 +129,5 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
         chunk_size=settings.fetch_chunk_size,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
+        preparer=preparer,
     )

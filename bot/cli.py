@@ -71,7 +71,11 @@ def run() -> None:
     try:
         settings = _settings()
         store = bootstrap.open_store(settings)
-        run_scheduler(settings, bootstrap.pipeline_of(settings, store))
+        pipeline = bootstrap.pipeline_of(settings, store)
+        try:
+            run_scheduler(settings, pipeline)
+        finally:
+            pipeline.close()
     except KlachtenbusError as exc:
         _fail(exc)
 
@@ -109,6 +113,7 @@ def poll(
         sent = pipeline.send_due_all(
             mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
         )
+        pipeline.close()
     except KlachtenbusError as exc:
         _fail(exc)
     kinds = (

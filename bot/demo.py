@@ -50,6 +50,7 @@ def run(folder: Path, console: Console) -> None:
         organisation_address=ORGANISATION,
         organisation_name="Stichting Welzijn Voorbeeld",
         organisation_postal_address="Postbus 1, 1000 AA Voorbeeld",
+        helper_processes=0,  # a dozen messages: a helper process would cost more than it saves
     )
     console.print(
         f"Demo in {folder}/: {len(list((maildir / 'new').iterdir()))} berichten in het postvak."

@@ -7,18 +7,17 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import policy
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-import intake
 import outbox
 from bot.detection import Detection
-from classify import Decision
+from bot.preparing import InlinePreparer, Prepared, Preparer
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import DeliveryError, MessageUnparseable
 from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
@@ -29,7 +28,6 @@ from storage import Case, Store, StoredMessage, records
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
-Prepared = tuple[ParsedMessage, Decision] | MessageUnparseable
 STALE_CLAIM = timedelta(minutes=5)
 
 
@@ -74,6 +72,14 @@ class PollSummary:
 
 
 @dataclass
+class Staged:
+    """A batch whose raw bytes are committed and whose preparation is under way."""
+
+    stored: list[tuple[str, int]]  # (mailbox key, stored row id)
+    future: Future[list[Prepared]]
+
+
+@dataclass
 class SendSummary:
     sent: int = 0
     failed: int = 0
@@ -92,6 +98,7 @@ class Pipeline:
         chunk_size: int = 100,
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
+        preparer: Preparer | None = None,
     ) -> None:
         self.store = store
         self.detection = detection
@@ -101,6 +108,11 @@ class Pipeline:
         self.chunk_size = chunk_size
         self.refile_after = refile_after
         self.stop = stop or threading.Event()
+        self.preparer = preparer or InlinePreparer(detection)
+
+    def close(self) -> None:
+        """Stop the helper process, if any."""
+        self.preparer.close()
 
     # -- polling ---------------------------------------------------------------------------
 
@@ -135,17 +147,22 @@ class Pipeline:
             self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
             taken = 0
+            # Stage batch k+1 (store it, hand it to the preparer) before finishing batch k.
+            waiting: list[Staged] = []
             for batch in _batches(box.fetch(new), self.chunk_size):
-                outcomes = self.take(box.name, batch, summary)
-                failed = [k for k, o in outcomes.items() if o == MessageStatus.FAILED]
-                self._file_away(box, [k for k in outcomes if k not in failed], summary)
-                self._file_away(box, failed, summary, quarantine=True)
-                taken += len(batch)
+                waiting.append(self.stage(box.name, batch, summary))
+                if len(waiting) > 1:
+                    taken += self._finish_and_file(box, waiting.pop(0), summary)
+                    if progress:
+                        progress(taken, len(new))
+                if self.stop.is_set():
+                    break
+            for staged in waiting:
+                taken += self._finish_and_file(box, staged, summary)
                 if progress:
                     progress(taken, len(new))
-                if self.stop.is_set():
-                    log.info("Gestopt op verzoek na %d berichten.", taken)
-                    break
+            if self.stop.is_set():
+                log.info("Gestopt op verzoek na %d berichten.", taken)
         if not self.stop.is_set():
             summary.resumed = self.resume()
         return summary
@@ -158,27 +175,57 @@ class Pipeline:
         Returns the outcome per mailbox key; a key missing from it is not to be filed away
         (another worker has it, or a stop came first and the message waits in storage).
         """
+        return self.finish(self.stage(mailbox, batch, summary), summary)
+
+    def stage(self, mailbox: str, batch: list[FetchedMessage], summary: PollSummary) -> Staged:
+        """Commit the raw bytes, then hand the batch to the preparer."""
         stored = self._store_raw(mailbox, batch, summary)
-        prepared = self.prepare([(f.raw, f.received_at) for f, _ in stored])
-        work = list(zip(stored, prepared, strict=True))
+        future = self.preparer.submit([(f.raw, f.received_at) for f, _ in stored])
+        return Staged([(f.key, row_id) for f, row_id in stored], future)
+
+    def finish(self, staged: Staged, summary: PollSummary) -> dict[str, str]:
+        """Record the prepared decisions: one commit for the batch, or one each on a conflict."""
+        try:
+            prepared = staged.future.result()
+        except Exception as exc:  # the helper process died: prepare here instead
+            log.error("Hulpproces faalde (%r); dit deel wordt in het hoofdproces beoordeeld.", exc)
+            self.preparer = InlinePreparer(self.detection)
+            prepared = self._prepare_again(staged)
+        work = list(zip(staged.stored, prepared, strict=True))
         outcomes: dict[str, str] = {}
-        try:  # one commit for the batch, the fast path
+        try:
             with self.store.unit_of_work() as session:
-                records.load_messages(session, [row_id for _, row_id in stored])
-                seen: dict[str, int] = {}
-                for (fetched, row_id), item in work:
+                # Held here so the identity map keeps them; `session.get` then costs no query.
+                loaded = records.load_messages(session, [row_id for _, row_id in staged.stored])
+                keys = [dedup_key(i[0]) for i in prepared if not isinstance(i, MessageUnparseable)]
+                seen = records.dedup_owners(session, keys)
+                for (key, row_id), item in work:
                     if self.stop.is_set():
                         break  # stored, so nothing is lost: judged on the next start
-                    outcomes[fetched.key] = self._process(session, row_id, item, seen)
+                    outcomes[key] = self._process(session, row_id, item, seen)
+                del loaded
         except IntegrityError:  # another worker got there first: one commit each, with retry
             outcomes = {}
-            for (fetched, row_id), item in work:
+            for (key, row_id), item in work:
                 if self.stop.is_set():
                     break
-                outcomes[fetched.key] = self.process(row_id, item)
+                outcomes[key] = self.process(row_id, item)
         for outcome in outcomes.values():
             summary.count(outcome)
         return outcomes
+
+    def _prepare_again(self, staged: Staged) -> list[Prepared]:
+        with self.store.unit_of_work() as session:
+            rows = [session.get(StoredMessage, row_id) for _, row_id in staged.stored]
+            items = [(records.raw_bytes(r), r.received_at) for r in rows if r is not None]
+        return self.preparer.submit(items).result()
+
+    def _finish_and_file(self, box: Mailbox, staged: Staged, summary: PollSummary) -> int:
+        outcomes = self.finish(staged, summary)
+        failed = [k for k, o in outcomes.items() if o == MessageStatus.FAILED]
+        self._file_away(box, [k for k in outcomes if k not in failed], summary)
+        self._file_away(box, failed, summary, quarantine=True)
+        return len(staged.stored)
 
     def _store_raw(
         self, mailbox: str, batch: list[FetchedMessage], summary: PollSummary
@@ -211,18 +258,6 @@ class Pipeline:
             uidvalidity=fetched.uidvalidity,
         )
         return row.id
-
-    def prepare(self, items: list[tuple[bytes, datetime]]) -> list[Prepared]:
-        """Parse each message and judge all readable ones in one batch."""
-        parsed: list[ParsedMessage | MessageUnparseable] = []
-        for raw, received_at in items:
-            try:
-                parsed.append(intake.parse(raw, received_at=received_at))
-            except MessageUnparseable as exc:
-                parsed.append(exc)
-        readable = [p for p in parsed if isinstance(p, ParsedMessage)]
-        decisions = iter(self.detection.decide_many(readable) if readable else [])
-        return [p if isinstance(p, MessageUnparseable) else (p, next(decisions)) for p in parsed]
 
     def resume(self) -> int:
         """Judge messages that were stored but never processed (a worker died in between)."""
@@ -261,7 +296,7 @@ class Pipeline:
         if row.status != MessageStatus.STORED:
             return row.kind or row.status
         if prepared is None:
-            prepared = self.prepare([(records.raw_bytes(row), row.received_at)])[0]
+            prepared = self.preparer.submit([(records.raw_bytes(row), row.received_at)]).result()[0]
         if isinstance(prepared, MessageUnparseable):
             row.status, row.error = MessageStatus.FAILED, str(prepared)
             log.warning(
@@ -342,8 +377,8 @@ class Pipeline:
             case,
             purpose=ACKNOWLEDGEMENT,
             recipient=envelope.recipient or None,
-            message_id=str(letter["Message-ID"]),
-            raw=letter.as_bytes(policy=policy.SMTP),
+            message_id=letter.message_id,
+            raw=letter.raw,
             status=status,
         )
         if reason:

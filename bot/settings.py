@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Na hoeveel seconden een opgeslagen maar niet verplaatst bericht alsnog wordt weggezet.",
     )
+    helper_processes: int = Field(
+        1,
+        ge=0,
+        le=8,
+        description="Hulpprocessen die berichten lezen en beoordelen; 0 = alles in één proces.",
+    )
     fetch_chunk_size: int = Field(100, ge=1, le=1000, description="Berichten per IMAP FETCH.")
     model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
     rules_file: Path | None = Field(

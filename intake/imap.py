@@ -179,6 +179,6 @@ class ImapMailbox:
 
 def _aware(value: object) -> datetime:
     """INTERNALDATE with its zone; a naive value is taken as this machine's local time."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.astimezone()
+    if isinstance(value, datetime):  # imapclient's own FixedOffset does not pickle: use UTC
+        return (value if value.tzinfo else value.astimezone()).astimezone(UTC)
     return datetime.now(UTC)

@@ -1,13 +1,21 @@
 """Outbox: render Dutch letters from templates and deliver them, once."""
 
 from outbox.delivery import FolderMailer, Mailer, SmtpAccount, SmtpMailer
-from outbox.letters import Acknowledgement, Envelope, acknowledgement, dutch_date, one_line
+from outbox.letters import (
+    Acknowledgement,
+    Envelope,
+    RenderedLetter,
+    acknowledgement,
+    dutch_date,
+    one_line,
+)
 
 __all__ = [
     "Acknowledgement",
     "Envelope",
     "FolderMailer",
     "Mailer",
+    "RenderedLetter",
     "SmtpAccount",
     "SmtpMailer",
     "acknowledgement",

@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+SMTP_COMPAT = compat32.clone(linesep="\r\n")
 TEMPLATES = Path(__file__).parent / "templates"
 _MONTHS = (
     "januari",
@@ -79,29 +84,46 @@ def one_line(value: str, limit: int = 200) -> str:
     return re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()[:limit]
 
 
+@dataclass(frozen=True)
+class RenderedLetter:
+    """A letter ready to hand to SMTP, exactly as it will be sent and kept."""
+
+    message_id: str
+    raw: bytes
+
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in any client's "show source", unlike base64
+
+
 def acknowledgement(
     facts: Acknowledgement, envelope: Envelope, *, sent_at: datetime
-) -> EmailMessage:
+) -> RenderedLetter:
     """The ontvangstbevestiging, marked as an automatic reply (RFC 3834) to the complaint."""
     context = vars(facts) | {"subject": one_line(facts.subject)}
-    message = EmailMessage()
+    message = MIMEMultipart("alternative")
     message["From"] = envelope.sender
-    message["To"] = formataddr((one_line(envelope.recipient_name, 100), envelope.recipient))
+    message["To"] = formataddr(
+        (one_line(envelope.recipient_name, 100), envelope.recipient), charset="utf-8"
+    )
     subject = f"Ontvangstbevestiging van uw klacht {facts.case_number}"
     if context["subject"]:
         subject += f": {context['subject']}"
-    message["Subject"] = one_line(subject, 250)
+    message["Subject"] = Header(one_line(subject, 250), "utf-8").encode()
     message["Date"] = format_datetime(sent_at)
     domain = envelope.sender.rpartition("@")[2] or "klachtenbus.invalid"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message_id = make_msgid(domain=domain)
+    message["Message-ID"] = message_id
     if envelope.in_reply_to:
-        message["In-Reply-To"] = envelope.in_reply_to
-        message["References"] = " ".join((*envelope.references, envelope.in_reply_to)[-10:])
+        message["In-Reply-To"] = one_line(envelope.in_reply_to, 500)
+        references = (*envelope.references, envelope.in_reply_to)[-10:]
+        message["References"] = one_line(" ".join(references), 5000)
     message["Auto-Submitted"] = "auto-replied"
     message["X-Auto-Response-Suppress"] = "All"
     message["X-Klachtenbus-Case"] = facts.case_number
-    message.set_content(_ENV.get_template("ontvangstbevestiging.txt.j2").render(context))
-    message.add_alternative(
-        _ENV.get_template("ontvangstbevestiging.html.j2").render(context), subtype="html"
-    )
-    return message
+    message["MIME-Version"] = "1.0"
+    text = _ENV.get_template("ontvangstbevestiging.txt.j2").render(context)
+    html = _ENV.get_template("ontvangstbevestiging.html.j2").render(context)
+    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(html, "html", _UTF8_QP))  # type: ignore[arg-type]
+    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))

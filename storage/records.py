@@ -90,6 +90,20 @@ def load_messages(session: Session, ids: Sequence[int]) -> list[StoredMessage]:
     return list(session.scalars(select(StoredMessage).where(StoredMessage.id.in_(list(ids)))))
 
 
+def dedup_owners(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    """Which of these dedup keys already belong to a stored message, and to which."""
+    owners: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        found = session.execute(
+            select(StoredMessage.dedup_key, StoredMessage.id).where(
+                StoredMessage.dedup_key.in_(chunk)
+            )
+        )
+        owners.update({key: row_id for key, row_id in found if key})
+    return owners
+
+
 def by_dedup_key(session: Session, dedup_key: str) -> StoredMessage | None:
     return session.scalar(select(StoredMessage).where(StoredMessage.dedup_key == dedup_key))
 

@@ -147,6 +147,9 @@ def settings_for(
         "model_dir": tmp_path / "model",
         "retry_base_seconds": 0.2,
         "retry_max_seconds": 1,
+        # In-process pipelines prepare inline: a forked helper would inherit the test servers'
+        # sockets. The CLI tests, which run Klachtenbus as its own process, use the helper.
+        "helper_processes": 0,
     }
     if mailbox is not None:
         values |= {

@@ -56,7 +56,13 @@ def test_sigkill_mid_batch_then_restart(
     mailbox.append(*[complaint(n) for n in range(1, 31)], *[remark(n) for n in range(1, 11)])
     log = tmp_path / "bot.log"
     first = settings_for(
-        mailbox, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=3600
+        mailbox,
+        smtp,
+        sqlite_url,
+        tmp_path,
+        fetch_chunk_size=5,
+        send_interval_seconds=3600,
+        helper_processes=1,
     )
     bot = start_bot(environment_for(first), log)
     stored = select(func.count()).select_from(StoredMessage)

@@ -41,6 +41,7 @@ def mixed_mailbox() -> list[bytes]:
 
 
 def test_complaints_are_registered_and_acknowledged_once(
+    request: pytest.FixtureRequest,
     mailbox: MailboxAccount,
     database_url: str,
     trained_model: tuple[Path, str],
@@ -50,8 +51,9 @@ def test_complaints_are_registered_and_acknowledged_once(
     """Twenty mixed messages: complaints get a case and one letter; machine mail gets nothing."""
     prepare_database(database_url, trained_model)
     mailbox.append(*mixed_mailbox())
-    settings = settings_for(mailbox, smtp, database_url, tmp_path)
+    settings = settings_for(mailbox, smtp, database_url, tmp_path, helper_processes=1)
     pipeline, store = pipeline_for(settings)
+    request.addfinalizer(pipeline.close)
 
     summary = pipeline.poll(bootstrap.mailbox_of(settings))
     sent = pipeline.send_due(bootstrap.mailer_of(settings))

@@ -26,7 +26,9 @@ def test_two_workers_register_each_message_exactly_once(
     url = postgres.new_database()
     store = prepare_database(url, trained_model)
     mailbox.append(*[complaint(n) for n in range(1, 31)], *[remark(n) for n in range(1, 11)])
-    env = environment_for(settings_for(mailbox, smtp, url, tmp_path, fetch_chunk_size=5))
+    env = environment_for(
+        settings_for(mailbox, smtp, url, tmp_path, fetch_chunk_size=5, helper_processes=1)
+    )
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "bot", "poll", "--once"],

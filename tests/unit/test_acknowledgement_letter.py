@@ -30,7 +30,7 @@ ENVELOPE = outbox.Envelope(
 
 def render(facts: outbox.Acknowledgement = FACTS) -> object:
     letter = outbox.acknowledgement(facts, ENVELOPE, sent_at=datetime(2026, 12, 23, 12, tzinfo=UTC))
-    return message_from_bytes(letter.as_bytes(policy=policy.SMTP), policy=policy.default)
+    return message_from_bytes(letter.raw, policy=policy.default)
 
 
 def test_the_letter_states_number_dates_and_route() -> None:
