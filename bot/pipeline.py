@@ -195,15 +195,17 @@ class Pipeline:
         outcomes: dict[str, str] = {}
         try:
             with self.store.unit_of_work() as session:
-                # Held here so the identity map keeps them; `session.get` then costs no query.
-                loaded = records.load_messages(session, [row_id for _, row_id in staged.stored])
+                states = records.message_states(session, [row_id for _, row_id in staged.stored])
                 keys = [dedup_key(i[0]) for i in prepared if not isinstance(i, MessageUnparseable)]
                 seen = records.dedup_owners(session, keys)
+                changes: list[dict[str, object]] = []
                 for (key, row_id), item in work:
                     if self.stop.is_set():
                         break  # stored, so nothing is lost: judged on the next start
-                    outcomes[key] = self._process(session, row_id, item, seen)
-                del loaded
+                    outcomes[key], change = self._judge(session, row_id, states[row_id], item, seen)
+                    if change:
+                        changes.append(change)
+                records.update_messages(session, changes)
         except IntegrityError:  # another worker got there first: one commit each, with retry
             outcomes = {}
             for (key, row_id), item in work:
@@ -282,60 +284,77 @@ class Pipeline:
             row = session.get(StoredMessage, row_id)
             return row.kind or row.status if row else MessageStatus.DUPLICATE
 
-    def _process(
+    def _process(self, session: Session, row_id: int, prepared: Prepared | None) -> str:
+        states = records.message_states(session, [row_id])
+        if row_id not in states:
+            return MessageStatus.DUPLICATE
+        if prepared is None and states[row_id][0] == MessageStatus.STORED:
+            row = session.get(StoredMessage, row_id)
+            assert row is not None
+            prepared = self.preparer.submit([(records.raw_bytes(row), row.received_at)]).result()[0]
+        outcome, change = self._judge(session, row_id, states[row_id], prepared, None)
+        records.update_messages(session, [change] if change else [])
+        return outcome
+
+    def _judge(
         self,
         session: Session,
         row_id: int,
+        state: tuple[str, str | None],
         prepared: Prepared | None,
-        seen: dict[str, int] | None = None,
-    ) -> str:
-        """`seen` maps dedup keys to rows already judged in this same transaction."""
-        row = session.get(StoredMessage, row_id)
-        if row is None:
-            return MessageStatus.DUPLICATE
-        if row.status != MessageStatus.STORED:
-            return row.kind or row.status
-        if prepared is None:
-            prepared = self.preparer.submit([(records.raw_bytes(row), row.received_at)]).result()[0]
-        if isinstance(prepared, MessageUnparseable):
-            row.status, row.error = MessageStatus.FAILED, str(prepared)
-            log.warning(
-                "Bericht %s (%s) is onleesbaar en gaat naar quarantaine: %s",
-                row.id,
-                row.source_key,
-                prepared,
-            )
-            return MessageStatus.FAILED
-        message, decision = prepared
-        _describe(row, message)
-        key = dedup_key(message)
-        seen = {} if seen is None else seen
-        first_id = seen.get(key)
-        if first_id is None:
-            with session.no_autoflush:
-                first = records.by_dedup_key(session, key)
-            first_id = first.id if first is not None else None
-        if first_id is not None and first_id != row.id:
-            row.status, row.duplicate_of = MessageStatus.DUPLICATE, first_id
-            return MessageStatus.DUPLICATE
-        seen[key] = row.id
-        row.dedup_key = key
-        row.kind = decision.kind
-        row.complaint_probability = decision.complaint_probability
-        row.reasons = list(decision.reasons)
-        row.flags = sorted(decision.flags)
-        row.status = MessageStatus.PROCESSED
-        if decision.kind == Kind.COMPLAINT:
-            self.register(session, row, message)
-        return decision.kind
+        seen: dict[str, int] | None,
+    ) -> tuple[str, dict[str, object] | None]:
+        """The outcome for one stored message and the columns to record it with.
 
-    def register(self, session: Session, row: StoredMessage, message: ParsedMessage) -> Case:
+        `seen` maps dedup keys to the rows that own them (looked up for the whole batch, plus the
+        rows judged earlier in this transaction); None means look this one up. A complaint is
+        registered here, in the caller's transaction.
+        """
+        status, kind = state
+        if status != MessageStatus.STORED or prepared is None:
+            return kind or status, None
+        if isinstance(prepared, MessageUnparseable):
+            log.warning("Bericht %s is onleesbaar en gaat naar quarantaine: %s", row_id, prepared)
+            return MessageStatus.FAILED, _change(
+                row_id, status=MessageStatus.FAILED, error=str(prepared)
+            )
+        message, decision = prepared
+        key = dedup_key(message)
+        if seen is None:
+            first = records.by_dedup_key(session, key)
+            first_id = first.id if first is not None else None
+            seen = {}
+        else:
+            first_id = seen.get(key)
+        if first_id is not None and first_id != row_id:
+            change = _change(row_id, message, status=MessageStatus.DUPLICATE, duplicate_of=first_id)
+            return MessageStatus.DUPLICATE, change
+        seen[key] = row_id
+        flags = sorted(decision.flags)
+        change = _change(
+            row_id,
+            message,
+            status=MessageStatus.PROCESSED,
+            dedup_key=key,
+            kind=str(decision.kind),
+            complaint_probability=decision.complaint_probability,
+            reasons=list(decision.reasons),
+            flags=flags,
+        )
+        if decision.kind == Kind.COMPLAINT:
+            self.register(session, row_id, message, flags)
+        return decision.kind, change
+
+    def register(
+        self, session: Session, row_id: int, message: ParsedMessage, flags: list[str]
+    ) -> Case:
         """A case and its acknowledgement, in the same transaction as the decision."""
         due = deadlines(self.procedure, message.received_at, self.calendar)
         sender = message.sender
         case = records.add_case(
             session,
-            row,
+            row_id,
+            received_at=message.received_at,
             year=due.received_on.year,
             complainant_name=(sender.name if sender else "") or (sender.email if sender else ""),
             complainant_email=message.answer_address.email if message.answer_address else None,
@@ -344,7 +363,7 @@ class Pipeline:
             procedure=self.procedure.key,
             acknowledge_due=due.acknowledge_by,
             answer_due=due.answer_by,
-            flags=list(row.flags or []),
+            flags=flags,
         )
         address = message.answer_address
         facts = outbox.Acknowledgement(
@@ -489,17 +508,33 @@ def dedup_key(message: ParsedMessage) -> str:
     return f"sha256:{digest}"
 
 
-def _describe(row: StoredMessage, message: ParsedMessage) -> None:
-    row.message_id = message.message_id
-    row.in_reply_to = message.in_reply_to
-    row.sender_name = message.sender.name[:300] if message.sender else None
-    row.sender_email = message.sender.email[:320] if message.sender else None
-    row.answer_email = message.answer_address.email[:320] if message.answer_address else None
-    row.subject = message.subject
-    row.text = message.text
-    row.date_header = message.date
-    row.parser = message.parser
-    row.attachments = [
-        {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
-        for a in message.attachments
-    ]
+_CHANGE_COLUMNS = (
+    "status", "error", "dedup_key", "duplicate_of", "message_id", "in_reply_to", "sender_name",
+    "sender_email", "answer_email", "subject", "text", "date_header", "parser", "attachments",
+    "kind", "complaint_probability", "reasons", "flags",
+)  # fmt: skip
+
+
+def _change(
+    row_id: int, message: ParsedMessage | None = None, **values: object
+) -> dict[str, object]:
+    """Every column a judgement writes, so a batch of them is one executemany."""
+    change: dict[str, object] = dict.fromkeys(_CHANGE_COLUMNS)
+    change["id"] = row_id
+    if message is not None:
+        change |= {
+            "message_id": message.message_id,
+            "in_reply_to": message.in_reply_to,
+            "sender_name": message.sender.name[:300] if message.sender else None,
+            "sender_email": message.sender.email[:320] if message.sender else None,
+            "answer_email": message.answer_address.email[:320] if message.answer_address else None,
+            "subject": message.subject,
+            "text": message.text,
+            "date_header": message.date,
+            "parser": message.parser,
+            "attachments": [
+                {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+                for a in message.attachments
+            ],
+        }
+    return change | values

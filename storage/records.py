@@ -85,9 +85,20 @@ def waiting_messages(session: Session, limit: int = 500) -> list[StoredMessage]:
     )
 
 
-def load_messages(session: Session, ids: Sequence[int]) -> list[StoredMessage]:
-    """Load a batch in one query (without the raw bytes) so `session.get` finds them in memory."""
-    return list(session.scalars(select(StoredMessage).where(StoredMessage.id.in_(list(ids)))))
+def message_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """(status, kind) of each stored message, in one query."""
+    rows = session.execute(
+        select(StoredMessage.id, StoredMessage.status, StoredMessage.kind).where(
+            StoredMessage.id.in_(list(ids))
+        )
+    )
+    return {row_id: (status, kind) for row_id, status, kind in rows}
+
+
+def update_messages(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Record judgements by primary key, as one executemany."""
+    if changes:
+        session.execute(update(StoredMessage), changes)
 
 
 def dedup_owners(session: Session, keys: Sequence[str]) -> dict[str, int]:
@@ -121,8 +132,9 @@ def next_case_sequence(session: Session, year: int) -> int:
 
 def add_case(
     session: Session,
-    message: StoredMessage,
+    message_row_id: int,
     *,
+    received_at: datetime,
     year: int,
     complainant_name: str,
     complainant_email: str | None,
@@ -138,8 +150,8 @@ def add_case(
         number=f"K-{year}-{sequence:04d}",
         year=year,
         sequence=sequence,
-        message=message,
-        received_at=message.received_at,
+        message_row_id=message_row_id,
+        received_at=received_at,
         complainant_name=complainant_name,
         complainant_email=complainant_email,
         subject=subject,
