@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+HELPERS: int | None = None
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
@@ -118,6 +119,8 @@ def run_size(n: int, messages: list[bytes], dovecot: object, workdir: Path) -> d
     del batch
 
     env = dict(os.environ)
+    if HELPERS is not None:
+        env["KLACHTENBUS_HELPER_PROCESSES"] = str(HELPERS)
     floor_seconds, floor_rss, _ = timed_child(
         [sys.executable, __file__, "--floor-only", str(dovecot.port), floor_user],
         env,  # type: ignore[attr-defined]
@@ -163,8 +166,11 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
     parser.add_argument("--chunk", type=int, default=100)
+    parser.add_argument("--helpers", type=int, help="KLACHTENBUS_HELPER_PROCESSES for the poll")
     parser.add_argument("--floor-only", nargs=2, metavar=("PORT", "USER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global HELPERS
+    HELPERS = args.helpers
     if args.floor_only:
         print(floor(int(args.floor_only[0]), args.floor_only[1], args.chunk))
         return

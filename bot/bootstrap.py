@@ -6,7 +6,13 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from bot.detection import Detection, load_detector, train_and_record
+from bot.detection import (
+    Detection,
+    DetectionRecipe,
+    active_model_file,
+    load_detector,
+    train_and_record,
+)
 from bot.pipeline import Organisation, Pipeline
 from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
 from bot.settings import Settings
@@ -54,6 +60,19 @@ def initialise(settings: Settings) -> tuple[Store, bool]:
         pass  # the recorded model file is gone or changed: train a fresh one
     train_and_record(store, rules, settings.model_dir)
     return store, True
+
+
+def thresholds_of(settings: Settings) -> Thresholds:
+    return Thresholds(complaint=settings.threshold_complaint, remark=settings.threshold_remark)
+
+
+def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
+    """Where the rules and the active model are; checked here, loaded where they are used."""
+    rules_of(settings)  # a broken rule file stops start-up here, with its line
+    found = active_model_file(store)
+    if found is None:
+        raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
+    return DetectionRecipe(settings.rules_file, found[0], found[1], thresholds_of(settings))
 
 
 def detection_of(settings: Settings, store: Store) -> Detection:
@@ -110,15 +129,15 @@ def mailer_of(settings: Settings) -> Mailer:
 def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None = None) -> Pipeline:
     settings.require("organisation_address")
     assert settings.organisation_address
-    detection = detection_of(settings, store)
+    recipe = recipe_of(settings, store)
     preparer: Preparer = (
-        ProcessPreparer(detection, settings.helper_processes)
+        ProcessPreparer(recipe, settings.helper_processes)
         if settings.helper_processes
-        else InlinePreparer(detection)
+        else InlinePreparer(recipe.build())
     )
     return Pipeline(
         store,
-        detection,
+        preparer,
         organisation=Organisation(
             address=settings.organisation_address,
             name=settings.organisation_name,
@@ -129,5 +148,5 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
         chunk_size=settings.fetch_chunk_size,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
-        preparer=preparer,
+        fallback=lambda: InlinePreparer(recipe.build()),
     )

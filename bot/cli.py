@@ -15,11 +15,12 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+import classify
 import intake
 from bot import bootstrap, demo
 from bot.detection import Detection, training_set
 from bot.settings import Settings, load_settings
-from classify import Thresholds, load_corpus, train
+from classify import Thresholds, load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.vocabulary import Flag
 from storage import records
@@ -183,7 +184,7 @@ def _detection_for_cli(settings: Settings) -> Detection:
         samples, labels = training_set(rules, load_corpus())
         return Detection(
             rules,
-            train(samples, labels),
+            classify.train(samples, labels),
             Thresholds(settings.threshold_complaint, settings.threshold_remark),
         )
 

@@ -8,13 +8,17 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import classify
-from classify import Decision, Detector, LabelledMessage, Sample, Thresholds
+from classify import Decision, LabelledMessage, Sample, Thresholds
 from intake import ParsedMessage
 from klachtenbus.vocabulary import Kind
-from rules import Marker, RuleSet, Verdict, judge, machine_reasons
+from rules import Marker, RuleSet, Verdict, judge, load_rules, machine_reasons
 from storage import Store, records
+
+if TYPE_CHECKING:
+    from classify.model import Detector
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +28,7 @@ class Detection:
     """Everything detection needs, loaded once per process."""
 
     rules: RuleSet
-    detector: Detector
+    detector: Detector  # classify.model.Detector, imported on first use
     thresholds: Thresholds
 
     def decide(self, message: ParsedMessage) -> Decision:
@@ -111,10 +115,30 @@ def train_and_record(store: Store, rules: RuleSet, model_dir: Path) -> Detector:
     return detector
 
 
-def load_detector(store: Store) -> Detector | None:
+def active_model_file(store: Store) -> tuple[Path, str] | None:
+    """The active model's file and the sha256 it must have."""
     with store.unit_of_work() as session:
         model = records.active_model(session)
-        if model is None:
-            return None
-        path, sha = Path(model.path), model.sha256
-    return classify.load(path, sha)
+        return (Path(model.path), model.sha256) if model is not None else None
+
+
+def load_detector(store: Store) -> Detector | None:
+    found = active_model_file(store)
+    return classify.load(*found) if found else None
+
+
+@dataclass(frozen=True)
+class DetectionRecipe:
+    """How to build a Detection in another process: small, picklable, checked on load."""
+
+    rules_file: Path | None
+    model_file: Path
+    model_sha256: str
+    thresholds: Thresholds
+
+    def build(self) -> Detection:
+        return Detection(
+            rules=load_rules(self.rules_file),
+            detector=classify.load(self.model_file, self.model_sha256),
+            thresholds=self.thresholds,
+        )

@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import outbox
-from bot.detection import Detection
-from bot.preparing import InlinePreparer, Prepared, Preparer
+from bot.preparing import Prepared, Preparer
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import DeliveryError, MessageUnparseable
 from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
@@ -90,7 +89,7 @@ class Pipeline:
     def __init__(
         self,
         store: Store,
-        detection: Detection,
+        preparer: Preparer,
         *,
         organisation: Organisation,
         procedure: Procedure,
@@ -98,17 +97,18 @@ class Pipeline:
         chunk_size: int = 100,
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
-        preparer: Preparer | None = None,
+        fallback: Callable[[], Preparer] | None = None,
     ) -> None:
+        """`fallback` builds an in-process preparer for when a helper process dies."""
         self.store = store
-        self.detection = detection
+        self.preparer = preparer
+        self.fallback = fallback
         self.organisation = organisation
         self.procedure = procedure
         self.calendar = calendar
         self.chunk_size = chunk_size
         self.refile_after = refile_after
         self.stop = stop or threading.Event()
-        self.preparer = preparer or InlinePreparer(detection)
 
     def close(self) -> None:
         """Stop the helper process, if any."""
@@ -151,7 +151,7 @@ class Pipeline:
             waiting: list[Staged] = []
             for batch in _batches(box.fetch(new), self.chunk_size):
                 waiting.append(self.stage(box.name, batch, summary))
-                if len(waiting) > 1:
+                if len(waiting) > self.preparer.parallel:
                     taken += self._finish_and_file(box, waiting.pop(0), summary)
                     if progress:
                         progress(taken, len(new))
@@ -188,8 +188,10 @@ class Pipeline:
         try:
             prepared = staged.future.result()
         except Exception as exc:  # the helper process died: prepare here instead
+            if self.fallback is None:
+                raise
             log.error("Hulpproces faalde (%r); dit deel wordt in het hoofdproces beoordeeld.", exc)
-            self.preparer = InlinePreparer(self.detection)
+            self.preparer = self.fallback()
             prepared = self._prepare_again(staged)
         work = list(zip(staged.stored, prepared, strict=True))
         outcomes: dict[str, str] = {}

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 import intake
-from bot.detection import Detection
+from bot.detection import Detection, DetectionRecipe
 from classify import Decision
 from intake import ParsedMessage
 from klachtenbus.errors import MessageUnparseable
@@ -36,12 +36,16 @@ def prepare(detection: Detection, items: Items) -> list[Prepared]:
 
 
 class Preparer(Protocol):
+    parallel: int  # how many batches it works on at once
+
     def submit(self, items: Items) -> Future[list[Prepared]]: ...
     def close(self) -> None: ...
 
 
 class InlinePreparer:
     """Prepares in the calling process, when asked."""
+
+    parallel = 1
 
     def __init__(self, detection: Detection) -> None:
         self.detection = detection
@@ -61,9 +65,10 @@ class InlinePreparer:
 _DETECTION: Detection | None = None
 
 
-def _install(detection: Detection) -> None:
+def _install(recipe: DetectionRecipe) -> None:
+    """Runs first in each helper: load the rules and the hash-checked model there."""
     global _DETECTION
-    _DETECTION = detection
+    _DETECTION = recipe.build()
 
 
 def _prepare_in_helper(items: Items) -> list[Prepared]:
@@ -76,16 +81,20 @@ def _ready() -> bool:
 
 
 class ProcessPreparer:
-    """One forked helper that already holds the rules and the model (fork copies them)."""
+    """Forked helpers that load the rules and the model themselves, while the main process
+    connects to the mailbox and stores the first batch."""
 
-    def __init__(self, detection: Detection, processes: int = 1) -> None:
-        _install(detection)  # inherited by the fork
+    def __init__(self, recipe: DetectionRecipe, processes: int = 1) -> None:
+        self.parallel = processes
         self._pool = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context("fork")
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_install,
+            initargs=(recipe,),
         )
-        # Fork now, while this process has no other threads (the scheduler starts later).
-        for future in [self._pool.submit(_ready) for _ in range(processes)]:
-            future.result()
+        # The first submit forks every helper: now, while this process has no other threads
+        # (the scheduler starts later). Its result is not awaited.
+        self._pool.submit(_ready)
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
         return self._pool.submit(_prepare_in_helper, items)

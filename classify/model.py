@@ -16,18 +16,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from classify.sample import Sample
 from klachtenbus.errors import ModelError
 from klachtenbus.vocabulary import Kind
 
 RANDOM_STATE = 20261123
-
-
-@dataclass(frozen=True)
-class Sample:
-    """What the model reads: the judged text and the names of the rule markers that hit."""
-
-    text: str
-    markers: frozenset[str] = frozenset()
 
 
 # The classifier reads the start of the judged text: the gist of a complaint is there, and the
@@ -78,7 +71,7 @@ def build_pipeline() -> Pipeline:
                                         "tfidf",
                                         TfidfVectorizer(
                                             analyzer="char_wb",
-                                            ngram_range=(3, 5),
+                                            ngram_range=(3, 4),
                                             min_df=2,
                                             sublinear_tf=True,
                                             max_features=120_000,

@@ -60,10 +60,13 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     body = new_text(message.text[:JUDGED_CHARACTERS])[:JUDGED_CHARACTERS]
     text = f"{message.subject[:1000]}\n{body}"
     raw_hits: list[RuleHit] = []
+    lowered = text.lower()
+    same_length = len(lowered) == len(text)  # then spans match and the excerpt keeps its case
     for rule in rules.rules:
-        found = rule.search(text)
+        found = rule.search(lowered)
         if found:
-            excerpt = " ".join(found.group(0).split())[:80]
+            matched = text[found.start() : found.end()] if same_length else found.group(0)
+            excerpt = " ".join(matched.split())[:80]
             raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))
     if _SHOUTING.search(body):
         raw_hits.append(

@@ -44,6 +44,10 @@ def test_a_valid_override_file_is_used(tmp_path: Path) -> None:
         (GOOD + GOOD, "komt twee keer voor"),
         (GOOD.replace('name = "woord-klacht"', 'name = "woord-klacht'), "geen geldige TOML"),
         ("# nothing here\n", "geen [[rule]]-blokken"),
+        (
+            GOOD.replace("['\\bklacht\\b']", "['\\bKlacht\\b']"),
+            "schrijf het patroon in kleine letters",
+        ),
     ],
 )
 def test_a_broken_rule_file_names_file_line_and_problem(

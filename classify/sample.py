@@ -1,0 +1,11 @@
+"""What the model reads; kept apart from the model so reading it needs no scikit-learn."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The judged text and the names of the rule markers that hit."""
+
+    text: str
+    markers: frozenset[str] = frozenset()
