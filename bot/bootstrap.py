@@ -63,7 +63,11 @@ def initialise(settings: Settings) -> tuple[Store, bool]:
 
 
 def thresholds_of(settings: Settings) -> Thresholds:
-    return Thresholds(complaint=settings.threshold_complaint, remark=settings.threshold_remark)
+    return Thresholds(
+        complaint=settings.threshold_complaint,
+        remark=settings.threshold_remark,
+        complaint_without_marker=settings.threshold_without_marker,
+    )
 
 
 def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
@@ -80,11 +84,7 @@ def detection_of(settings: Settings, store: Store) -> Detection:
     if detector is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
     return Detection(
-        rules=rules_of(settings),
-        detector=detector,
-        thresholds=Thresholds(
-            complaint=settings.threshold_complaint, remark=settings.threshold_remark
-        ),
+        rules=rules_of(settings), detector=detector, thresholds=thresholds_of(settings)
     )
 
 

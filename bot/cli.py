@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ import intake
 from bot import bootstrap, demo
 from bot.detection import Detection, training_set
 from bot.settings import Settings, load_settings
-from classify import Thresholds, load_corpus
+from classify import load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.vocabulary import Flag
 from storage import records
@@ -185,8 +186,76 @@ def _detection_for_cli(settings: Settings) -> Detection:
         return Detection(
             rules,
             classify.train(samples, labels),
-            Thresholds(settings.threshold_complaint, settings.threshold_remark),
+            bootstrap.thresholds_of(settings),
         )
+
+
+@app.command("evaluate")
+def evaluate_detection(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Als JSON in plaats van tabellen.")
+    ] = False,
+) -> None:
+    """Meet de herkenning op het corpus: kruisvalidatie en een apart gehouden deel."""
+    from bot.evaluation import evaluate
+
+    try:
+        settings = _settings()
+        result = evaluate(
+            load_corpus(), bootstrap.rules_of(settings), bootstrap.thresholds_of(settings)
+        )
+    except KlachtenbusError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(asdict(result), ensure_ascii=False, indent=2) + "\n")
+        return
+    for title, reports in (
+        (
+            f"Apart gehouden deel ({result.held_out_size} berichten; getraind op {result.training_size})",
+            result.held_out,
+        ),
+        (
+            f"Kruisvalidatie, gestratificeerd ({result.folds} delen, alle {result.size} berichten)",
+            result.cross_validated,
+        ),
+    ):
+        table = Table(
+            "Aanpak",
+            "klacht P/R/F1",
+            "opmerking P/R/F1",
+            "automatisch P/R/F1",
+            "klachten gevonden",
+            "registratie juist",
+            "naar triage",
+            "automatisch herkend",
+            "meldcode",
+            title=title,
+        )
+        for r in reports:
+            cells = [
+                f"{r.per_class[k].precision:.2f}/{r.per_class[k].recall:.2f}/{r.per_class[k].f1:.2f}"
+                for k in ("complaint", "remark", "other")
+            ]
+            meldcode = f"{r.meldcode_recall:.2f}" if r.meldcode_recall is not None else "-"
+            table.add_row(
+                r.name,
+                *cells,
+                f"{r.complaint_recall:.3f}",
+                f"{r.register_precision:.3f}",
+                f"{r.triage_share:.1%}",
+                f"{r.machine_recall:.3f}",
+                meldcode,
+            )
+        console.print(table)
+    combined = result.held_out[-1]
+    matrix = Table(
+        "echt \\ besluit",
+        *(_KIND_NL.get(k, k) for k in combined.confusion["complaint"]),
+        title="Verwarringsmatrix, samen, apart gehouden deel",
+    )
+    for truth, row in combined.confusion.items():
+        matrix.add_row(_KIND_NL.get(truth, truth), *(str(n) for n in row.values()))
+    console.print(matrix)
 
 
 @app.command()

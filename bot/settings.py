@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         None, description="Eigen regelbestand (TOML) in plaats van het standaard."
     )
     threshold_complaint: float = Field(0.70, ge=0, le=1, description="Vanaf deze kans: klacht.")
+    threshold_without_marker: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="Vanaf deze kans: klacht, ook als geen HSS-kenmerk herkend is.",
+    )
     threshold_remark: float = Field(0.25, ge=0, le=1, description="Onder deze kans: opmerking.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING of ERROR.")
 

@@ -13,6 +13,9 @@ class Thresholds:
 
     complaint: float = 0.70
     remark: float = 0.25
+    # Without any HSS marker the guideline's definition is not visibly met: register only when
+    # the model is this sure, otherwise an officer decides.
+    complaint_without_marker: float = 0.80
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ def decide(
     elif machine_reasons:
         # Only the text looks automatic: a person may still be complaining.
         kind = Kind.UNCERTAIN if p >= thresholds.complaint else Kind.OTHER
-    elif p >= thresholds.complaint and hss_marker_count:
+    elif p >= thresholds.complaint and (
+        hss_marker_count or p >= thresholds.complaint_without_marker
+    ):
         kind = Kind.COMPLAINT
     elif p >= thresholds.complaint:
         # The guideline asks for at least one HSS marker; without one a person decides.
