@@ -37,4 +37,14 @@ def new_text(text: str) -> str:
             cut = found.start()
     lines = [line for line in text[:cut].splitlines() if not line.lstrip().startswith(">")]
     result = "\n".join(lines).strip()
+    if result:
+        return result
+    # Nothing above the quote: a bottom-posted reply. Keep the unquoted lines after it.
+    header = _QUOTE_HEADERS.search(text)
+    if header is not None and header.start() == cut:
+        below = text[header.end() :]
+        signature = _SIGNATURE.search(below)
+        below = below[: signature.start()] if signature else below
+        lines = [line for line in below.splitlines() if not line.lstrip().startswith(">")]
+        result = "\n".join(lines).strip()
     return result if result else text.strip()
