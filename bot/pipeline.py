@@ -452,34 +452,38 @@ class Pipeline:
         with self.store.unit_of_work() as session:
             summary.abandoned = records.abandon_stale_claims(session, STALE_CLAIM)
             due = records.due_letter_ids(session, at)
-        for letter_id in due:
-            if self.stop.is_set():
-                break
-            with self.store.unit_of_work() as session:
-                letter = records.claim_letter(session, letter_id, datetime.now(UTC))
-                if letter is None:
-                    continue  # another worker took it
-                raw, recipient, message_id = letter.raw, letter.recipient, letter.message_id
-                attempts = letter.attempts
-            try:
-                mailer.deliver(
-                    raw,
-                    sender=self.organisation.address,
-                    recipient=recipient or "",
-                    message_id=message_id,
-                )
-            except DeliveryError as exc:
-                delay = min(retry_base * 2 ** (attempts - 1), retry_max) * random.uniform(0.9, 1.1)
+        with mailer.session() as deliver:
+            for letter_id in due:
+                if self.stop.is_set():
+                    break
                 with self.store.unit_of_work() as session:
-                    records.letter_failed(
-                        session, letter_id, str(exc), datetime.now(UTC) + timedelta(seconds=delay)
+                    letter = records.claim_letter(session, letter_id, datetime.now(UTC))
+                    if letter is None:
+                        continue  # another worker took it
+                    raw, recipient, message_id = letter.raw, letter.recipient, letter.message_id
+                    attempts = letter.attempts
+                try:
+                    deliver(
+                        raw,
+                        sender=self.organisation.address,
+                        recipient=recipient or "",
+                        message_id=message_id,
                     )
-                log.warning("%s Volgende poging over %d seconden.", exc, delay)
-                summary.failed += 1
-                continue
-            with self.store.unit_of_work() as session:
-                records.letter_sent(session, letter_id, datetime.now(UTC))
-            summary.sent += 1
+                except DeliveryError as exc:
+                    delay = min(retry_base * 2 ** (attempts - 1), retry_max) * random.uniform(
+                        0.9, 1.1
+                    )
+                    with self.store.unit_of_work() as session:
+                        retry_at = datetime.now(UTC) + timedelta(seconds=delay)
+                        records.letter_failed(session, letter_id, str(exc), retry_at)
+                    log.warning("%s Volgende poging over %d seconden.", exc, delay)
+                    summary.failed += 1
+                    if isinstance(exc, outbox.RecipientRefused):
+                        continue
+                    break  # the server is gone: the other letters wait, still pending
+                with self.store.unit_of_work() as session:
+                    records.letter_sent(session, letter_id, datetime.now(UTC))
+                summary.sent += 1
         return summary
 
 

@@ -1,6 +1,6 @@
 """Outbox: render Dutch letters from templates and deliver them, once."""
 
-from outbox.delivery import FolderMailer, Mailer, SmtpAccount, SmtpMailer
+from outbox.delivery import FolderMailer, Mailer, RecipientRefused, SmtpAccount, SmtpMailer
 from outbox.letters import (
     Acknowledgement,
     Envelope,
@@ -15,6 +15,7 @@ __all__ = [
     "Envelope",
     "FolderMailer",
     "Mailer",
+    "RecipientRefused",
     "RenderedLetter",
     "SmtpAccount",
     "SmtpMailer",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -13,6 +15,18 @@ from klachtenbus.errors import DeliveryError
 
 class Mailer(Protocol):
     def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None: ...
+
+    def session(self) -> AbstractContextManager[Deliver]:
+        """A connection for a run of letters: no new login for every letter."""
+        ...
+
+
+class Deliver(Protocol):
+    def __call__(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None: ...
+
+
+class RecipientRefused(DeliveryError):
+    """The server refused this recipient; the connection is fine for the next letter."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,32 @@ class SmtpMailer:
         self.account = account
 
     def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
+        with self.session() as deliver:
+            deliver(raw, sender=sender, recipient=recipient, message_id=message_id)
+
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        """Connects on the first letter and stays connected for the rest of the run."""
+        connection: list[smtplib.SMTP] = []
+
+        def deliver(raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
+            if not connection:
+                connection.append(self._connect())
+            try:
+                connection[0].sendmail(sender, [recipient], raw)
+            except smtplib.SMTPRecipientsRefused as exc:
+                raise RecipientRefused(self._problem(message_id, exc)) from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                raise DeliveryError(self._problem(message_id, exc)) from exc
+
+        try:
+            yield deliver
+        finally:
+            if connection:
+                with suppress(OSError, smtplib.SMTPException):
+                    connection[0].quit()
+
+    def _connect(self) -> smtplib.SMTP:
         a = self.account
         context = a.ssl_context or ssl.create_default_context()
         try:
@@ -43,22 +83,28 @@ class SmtpMailer:
                 )
             else:
                 smtp = smtplib.SMTP(a.host, a.port, timeout=a.timeout)
-            with smtp:
-                if a.security == "starttls":
-                    smtp.starttls(context=context)
-                if a.user:
-                    smtp.login(a.user, a.password)
-                smtp.sendmail(sender, [recipient], raw)
+            if a.security == "starttls":
+                smtp.starttls(context=context)
+            if a.user:
+                smtp.login(a.user, a.password)
+            return smtp
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
                 f"De SMTP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "
                 "Controleer KLACHTENBUS_SMTP_USER en KLACHTENBUS_SMTP_PASSWORD."
             ) from exc
-        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(
-                f"Kon brief {message_id} niet afgeven aan {a.host}:{a.port} "
-                f"({exc.__class__.__name__}: {exc}); hij blijft in de wachtrij."
+                f"Kan de SMTP-server {a.host}:{a.port} niet bereiken ({exc.__class__.__name__}: "
+                f"{exc}); de brieven blijven in de wachtrij."
             ) from exc
+
+    def _problem(self, message_id: str, exc: Exception) -> str:
+        a = self.account
+        return (
+            f"Kon brief {message_id} niet afgeven aan {a.host}:{a.port} "
+            f"({exc.__class__.__name__}: {exc}); hij blijft in de wachtrij."
+        )
 
 
 class FolderMailer:
@@ -66,6 +112,10 @@ class FolderMailer:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        yield self.deliver
 
     def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
