@@ -94,6 +94,7 @@ class Dovecot:
     dir: Path
     port: int
     process: subprocess.Popen[bytes]
+    tls_port: int = 0  # implicit TLS; STARTTLS is offered on `port` when this is set
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _count: int = 0
 
@@ -123,7 +124,36 @@ def _mail_ids() -> tuple[int, int]:
     return os.getuid(), os.getgid()
 
 
-def start_dovecot() -> Dovecot:
+# Appended after the base config: Dovecot lets a later "ssl" and a later imaps listener
+# override the earlier ones.
+TLS_CONF = """\
+ssl = yes
+ssl_cert = <{dir}/cert.pem
+ssl_key = <{dir}/key.pem
+service imap-login {{
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"""
+
+
+def self_signed_certificate(directory: Path) -> Path:
+    """A certificate for 127.0.0.1 made with openssl; the tests trust exactly this one."""
+    result = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode:
+        raise ServerDidNotStart(f"openssl could not make a test certificate: {result.stderr}")
+    return directory / "cert.pem"
+
+
+def start_dovecot(*, tls: bool = False) -> Dovecot:
     binary = shutil.which("dovecot") or (
         "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
     )
@@ -134,9 +164,14 @@ def start_dovecot() -> Dovecot:
     directory = _scratch("kb-dovecot-")
     port = free_port()
     extra = ""
+    tls_port = 0
+    if tls:
+        tls_port = free_port()
+        self_signed_certificate(directory)
+        extra += TLS_CONF.format(dir=directory, tls_port=tls_port)
     if os.geteuid() != 0:
         me = pwd.getpwuid(os.getuid()).pw_name
-        extra = (
+        extra += (
             f"default_internal_user = {me}\ndefault_internal_group = {me}\ndefault_login_user = {me}\n"
             "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n"
         )
@@ -168,7 +203,9 @@ def start_dovecot() -> Dovecot:
     except ServerDidNotStart:
         process.kill()
         raise
-    return Dovecot(directory, port, process)
+    if tls:
+        wait_for_port(tls_port, 15, directory / "dovecot.log")
+    return Dovecot(directory, port, process, tls_port=tls_port)
 
 
 # -- PostgreSQL --------------------------------------------------------------------------------
