@@ -121,13 +121,17 @@ def by_dedup_key(session: Session, dedup_key: str) -> StoredMessage | None:
 
 def next_case_sequence(session: Session, year: int) -> int:
     """Gap-free per year: the counter row stays locked until this unit of work commits."""
-    _insert_ignore(session, CaseCounter, {"year": year, "last": 0})
-    return session.execute(
+    bump = (
         update(CaseCounter)
         .where(CaseCounter.year == year)
         .values(last=CaseCounter.last + 1)
         .returning(CaseCounter.last)
-    ).scalar_one()
+    )
+    sequence = session.execute(bump).scalar_one_or_none()
+    if sequence is None:  # the first case of the year: make its counter, then take the number
+        _insert_ignore(session, CaseCounter, {"year": year, "last": 0})
+        sequence = session.execute(bump).scalar_one()
+    return sequence
 
 
 def add_case(
@@ -230,14 +234,19 @@ def claim_letter(session: Session, letter_id: int, at: datetime) -> Letter | Non
 
 
 def letter_sent(session: Session, letter_id: int, at: datetime) -> None:
-    letter = session.get(Letter, letter_id)
-    assert letter is not None
-    letter.status = LetterStatus.SENT
-    letter.sent_at = at
-    letter.last_error = None
-    if letter.purpose == "ontvangstbevestiging" and letter.case.status == CaseStatus.RECEIVED:
-        letter.case.status = CaseStatus.ACKNOWLEDGED
-        letter.case.acknowledged_at = at
+    """Record delivery; an acknowledgement moves its case from received to acknowledged."""
+    case_id, purpose = session.execute(
+        update(Letter)
+        .where(Letter.id == letter_id)
+        .values(status=LetterStatus.SENT, sent_at=at, last_error=None)
+        .returning(Letter.case_id, Letter.purpose)
+    ).one()
+    if purpose == "ontvangstbevestiging":
+        session.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.status == CaseStatus.RECEIVED)
+            .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
+        )
 
 
 def letter_failed(session: Session, letter_id: int, error: str, retry_at: datetime) -> None:
