@@ -8,6 +8,9 @@ and registers batch k.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Protocol
@@ -65,10 +68,18 @@ class InlinePreparer:
 _DETECTION: Detection | None = None
 
 
-def _install(recipe: DetectionRecipe) -> None:
-    """Runs first in each helper: load the rules and the hash-checked model there."""
+def _install(recipe: DetectionRecipe, parent: int) -> None:
+    """Runs first in each helper: watch the parent, then load the rules and the model."""
     global _DETECTION
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     _DETECTION = recipe.build()
+
+
+def _exit_with(parent: int) -> None:
+    """A helper whose main process died (even by SIGKILL) must not linger."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _prepare_in_helper(items: Items) -> list[Prepared]:
@@ -90,7 +101,7 @@ class ProcessPreparer:
             max_workers=processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_install,
-            initargs=(recipe,),
+            initargs=(recipe, os.getpid()),
         )
         # The first submit forks every helper: now, while this process has no other threads
         # (the scheduler starts later). Its result is not awaited.

@@ -30,6 +30,12 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def children_of(pid: int) -> list[int]:
+    """The helper processes a running Klachtenbus forked."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
 def count(store: Store, statement: object) -> int:
     with store.unit_of_work() as session:
         return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
@@ -67,8 +73,13 @@ def test_sigkill_mid_batch_then_restart(
     bot = start_bot(environment_for(first), log)
     stored = select(func.count()).select_from(StoredMessage)
     wait_until(lambda: count(store, stored) >= 6, 60, "the first messages to be stored")
+    helpers = children_of(bot.pid)
+    assert helpers, "Klachtenbus runs with a helper process here"
     bot.send_signal(signal.SIGKILL)
     bot.wait(timeout=10)
+    wait_until(
+        lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), 10, "the helper to exit"
+    )
     assert count(store, stored) < 40, "the kill came after the batch: nothing was tested"
 
     second = settings_for(
