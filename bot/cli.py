@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from rich.table import Table
 
 import classify
 import intake
-from bot import bootstrap, demo
+from bot import bootstrap, demo, labelling
 from bot.detection import Detection, training_set
 from bot.settings import Settings, load_settings
 from classify import load_corpus
@@ -256,6 +257,131 @@ def evaluate_detection(
     for truth, row in combined.confusion.items():
         matrix.add_row(_KIND_NL.get(truth, truth), *(str(n) for n in row.values()))
     console.print(matrix)
+
+
+@app.command()
+def triage() -> None:
+    """Toon wat op een beslissing van een medewerker wacht (twijfelgevallen), oudste eerst."""
+    try:
+        store = bootstrap.open_store(_settings())
+    except KlachtenbusError as exc:
+        _fail(exc)
+    waiting = labelling.triage(store)
+    table = Table(
+        "Nr.",
+        "Ontvangen",
+        "Van",
+        "Onderwerp",
+        "Kans",
+        "Waarom",
+        title=f"Triage: {len(waiting)} wachten",
+    )
+    for w in waiting:
+        probability = (
+            f"{w.complaint_probability:.2f}" if w.complaint_probability is not None else ""
+        )
+        table.add_row(
+            str(w.number),
+            f"{w.received_at:%Y-%m-%d %H:%M}",
+            w.sender,
+            w.subject[:50],
+            probability,
+            "\n".join(w.reasons[:3]),
+        )
+    console.print(table)
+    if waiting:
+        console.print(
+            "Beslis met: klachtenbus label NR complaint|remark|other [--flag meldcode] --door NAAM"
+        )
+
+
+@app.command()
+def label(
+    message: Annotated[
+        str, typer.Argument(help="Nummer uit `klachtenbus triage`, of de Message-ID.")
+    ],
+    kind: Annotated[str, typer.Argument(help="complaint, remark of other")],
+    flag: Annotated[
+        list[str] | None,
+        typer.Option("--flag", help="meldcode, withdrawal, appeal of followup; herhaalbaar."),
+    ] = None,
+    door: Annotated[str, typer.Option("--door", help="Wie beslist.")] = "",
+    notitie: Annotated[
+        str | None, typer.Option("--notitie", help="Waarom, voor wie het later leest.")
+    ] = None,
+) -> None:
+    """Leg de beslissing van een medewerker over een bericht vast (wie, wanneer, wat)."""
+    officer = door or os.environ.get("USER", "")
+    try:
+        store = bootstrap.open_store(_settings())
+        number = labelling.label(
+            store, message, kind, flags=flag or [], officer=officer, note=notitie
+        )
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(f"Bericht {number} is vastgelegd als {_KIND_NL.get(kind, kind)} door {officer}.")
+
+
+@app.command()
+def train() -> None:
+    """Train een nieuwe modelversie op het corpus plus alle beslissingen van medewerkers."""
+    try:
+        settings = _settings()
+        store = bootstrap.open_store(settings)
+        corpus, labels = labelling.retrain(store, bootstrap.rules_of(settings), settings.model_dir)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(
+        f"Nieuwe modelversie getraind op {corpus} corpusberichten en {labels} beslissingen; hij is actief. "
+        "Terug naar de vorige: klachtenbus model rollback"
+    )
+
+
+model_app = typer.Typer(
+    help="Modelversies: bekijken, actief maken, terugdraaien.", no_args_is_help=True
+)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """Toon alle modelversies; de actieve is gemarkeerd."""
+    try:
+        store = bootstrap.open_store(_settings())
+    except KlachtenbusError as exc:
+        _fail(exc)
+    table = Table("Versie", "Getraind", "Berichten", "sha256", "Actief", title="Modelversies")
+    for m in labelling.versions(store):
+        table.add_row(
+            str(m.id),
+            f"{m.trained_at:%Y-%m-%d %H:%M}",
+            str(m.samples),
+            m.sha256[:12],
+            "ja" if m.active else "",
+        )
+    console.print(table)
+
+
+@model_app.command("promote")
+def model_promote(
+    version: Annotated[int, typer.Argument(help="Versienummer uit `klachtenbus model list`.")],
+) -> None:
+    """Maak een modelversie actief."""
+    try:
+        labelling.promote(bootstrap.open_store(_settings()), version)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(f"Modelversie {version} is actief.")
+
+
+@model_app.command("rollback")
+def model_rollback() -> None:
+    """Ga terug naar de versie vóór de actieve."""
+    try:
+        version = labelling.rollback(bootstrap.open_store(_settings()))
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(f"Modelversie {version} is weer actief.")
 
 
 @app.command()

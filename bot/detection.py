@@ -95,9 +95,12 @@ def corpus_hash(corpus: list[LabelledMessage]) -> str:
     return digest.hexdigest()
 
 
-def train_and_record(store: Store, rules: RuleSet, model_dir: Path) -> Detector:
-    """Train on the shipped corpus, write the model file, record its hash as the active model."""
-    corpus = classify.load_corpus()
+def train_and_record(
+    store: Store, rules: RuleSet, model_dir: Path, corpus: list[LabelledMessage] | None = None
+) -> Detector:
+    """Train (by default on the shipped corpus), write the model file, record its hash as the
+    active model version."""
+    corpus = corpus if corpus is not None else classify.load_corpus()
     samples, labels = training_set(rules, corpus)
     detector = classify.train(samples, labels)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")

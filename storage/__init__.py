@@ -2,10 +2,11 @@
 
 from storage import records
 from storage.database import Store, check_migrated, connect, migrate
-from storage.models import Case, Letter, MailboxState, ModelVersion, StoredMessage
+from storage.models import Case, Label, Letter, MailboxState, ModelVersion, StoredMessage
 
 __all__ = [
     "Case",
+    "Label",
     "Letter",
     "MailboxState",
     "ModelVersion",

@@ -172,6 +172,20 @@ class Letter(Base):
     case: Mapped[Case] = relationship(back_populates="letters")
 
 
+class Label(Base):
+    """An officer's decision on a message: what it is. The latest label for a message counts."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    officer: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class ModelVersion(Base):
     """A trained classifier: where its file is, and the hash it must still have."""
 

@@ -8,12 +8,21 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import CaseStatus, LetterStatus, MessageStatus
-from storage.models import Case, CaseCounter, Letter, MailboxState, ModelVersion, StoredMessage, now
+from storage.models import (
+    Case,
+    CaseCounter,
+    Label,
+    Letter,
+    MailboxState,
+    ModelVersion,
+    StoredMessage,
+    now,
+)
 
 
 def compress(raw: bytes) -> bytes:
@@ -313,3 +322,71 @@ def _insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> None
                 session.add(table(**values))
         except IntegrityError:
             pass
+
+
+def find_message(session: Session, reference: str) -> StoredMessage | None:
+    """A stored message by its number (as `klachtenbus triage` shows it) or its Message-ID."""
+    if reference.isdigit():
+        return session.get(StoredMessage, int(reference))
+    message_id = reference if reference.startswith("<") else f"<{reference}>"
+    return session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.message_id == message_id)
+        .order_by(StoredMessage.id)
+    ).first()
+
+
+def add_label(
+    session: Session,
+    message: StoredMessage,
+    *,
+    kind: str,
+    flags: list[str],
+    officer: str,
+    note: str | None,
+) -> Label:
+    label = Label(message_row_id=message.id, kind=kind, flags=flags, officer=officer, note=note)
+    session.add(label)
+    return label
+
+
+def latest_labels(session: Session) -> list[tuple[Label, StoredMessage]]:
+    """The newest label of every labelled message, with the message."""
+    newest = (
+        select(Label.message_row_id, func.max(Label.id).label("id"))
+        .group_by(Label.message_row_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Label, StoredMessage)
+        .join(newest, Label.id == newest.c.id)
+        .join(StoredMessage, StoredMessage.id == Label.message_row_id)
+        .order_by(Label.id)
+    )
+    return [(label, message) for label, message in rows]
+
+
+def triage_queue(session: Session, limit: int = 200) -> list[StoredMessage]:
+    """What the bot was unsure about and no officer has decided yet, oldest first."""
+    decided = select(Label.message_row_id)
+    return list(
+        session.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.kind == "uncertain", StoredMessage.id.not_in(decided))
+            .order_by(StoredMessage.received_at)
+            .limit(limit)
+        )
+    )
+
+
+def model_versions(session: Session) -> list[ModelVersion]:
+    return list(session.scalars(select(ModelVersion).order_by(ModelVersion.id)))
+
+
+def activate_model(session: Session, version_id: int) -> ModelVersion | None:
+    model = session.get(ModelVersion, version_id)
+    if model is None:
+        return None
+    session.execute(update(ModelVersion).values(active=False))
+    model.active = True
+    return model

@@ -1,0 +1,83 @@
+"""Officers decide what the bot was unsure about; their labels train a new model version, which
+an admin can roll back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bot import bootstrap, labelling
+from storage import Label, ModelVersion, StoredMessage
+from tests.builders import complaint, remark
+from tests.conftest import environment_for, prepare_database, settings_for
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env | {"COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_triage_label_train_and_rollback(
+    sqlite_url: str, trained_model: tuple[Path, str], tmp_path: Path
+) -> None:
+    store = prepare_database(sqlite_url, trained_model)
+    maildir = tmp_path / "postvak"
+    (maildir / "new").mkdir(parents=True)
+    (maildir / "new" / "1.a").write_bytes(complaint(1))
+    (maildir / "new" / "2.b").write_bytes(remark(1))
+    settings = settings_for(
+        None, None, sqlite_url, tmp_path, maildir=maildir, outbox_folder=tmp_path / "uit"
+    )
+    pipeline = bootstrap.pipeline_of(settings, store)
+    pipeline.poll(bootstrap.mailbox_of(settings))
+    with store.unit_of_work() as session:  # the bot was unsure about the second one
+        session.execute(update(StoredMessage).where(StoredMessage.id == 2).values(kind="uncertain"))
+    env = environment_for(settings)
+
+    queue = cli(env, "triage")
+    assert (
+        queue.returncode == 0
+        and "Triage: 1 wachten" in queue.stdout
+        and "Vraag over het spreekuur" in queue.stdout
+    )
+
+    wrong = cli(env, "label", "2", "klacht", "--door", "Fatima")
+    assert wrong.returncode == 2 and "kies complaint, remark of other" in wrong.stderr
+    done = cli(env, "label", "2", "remark", "--door", "Fatima", "--notitie", "Alleen een vraag.")
+    assert done.returncode == 0, done.stderr
+    assert "Triage: 0 wachten" in cli(env, "triage").stdout
+    with store.unit_of_work() as session:
+        [decision] = session.scalars(select(Label)).all()
+        assert (decision.kind, decision.officer, decision.note) == (
+            "remark",
+            "Fatima",
+            "Alleen een vraag.",
+        )
+        assert decision.labelled_at is not None
+
+    assert len(labelling.labelled_messages(store)) == 1
+    trained = cli(env, "train")
+    assert trained.returncode == 0, trained.stderr
+    assert "1 beslissingen" in trained.stdout
+    with store.unit_of_work() as session:
+        versions = session.scalars(select(ModelVersion).order_by(ModelVersion.id)).all()
+        assert [v.active for v in versions] == [False, True]
+        assert versions[1].samples == 1661
+
+    assert cli(env, "model", "rollback").returncode == 0
+    assert "ja" in cli(env, "model", "list").stdout
+    with store.unit_of_work() as session:
+        assert [
+            v.active for v in session.scalars(select(ModelVersion).order_by(ModelVersion.id))
+        ] == [True, False]
+    assert cli(env, "model", "promote", "2").returncode == 0
+    assert cli(env, "model", "rollback").returncode == 0
+    assert cli(env, "model", "rollback").returncode == 2  # nothing older than version 1
