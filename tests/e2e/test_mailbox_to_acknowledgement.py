@@ -108,13 +108,13 @@ def test_acknowledgements_wait_while_the_smtp_server_is_down(
     pipeline, _ = pipeline_for(settings)
     smtp.stop()
     pipeline.poll(bootstrap.mailbox_of(settings))
-    down = pipeline.send_due(bootstrap.mailer_of(settings), retry_base=0.2, retry_max=1)
+    down = pipeline.send_due(bootstrap.mailer_of(settings), retry_base=3, retry_max=3)
     assert (down.sent, down.failed) == (0, 1)  # the first fails; the other waits, untried
     smtp.start()
     assert (
         pipeline.send_due(bootstrap.mailer_of(settings)).sent == 1
     )  # the untried one; the other backs off
-    time.sleep(0.5)
+    time.sleep(3.5)  # the backoff (3 s, ±10 %) has passed
     assert pipeline.send_due(bootstrap.mailer_of(settings)).sent == 1
     assert pipeline.send_due(bootstrap.mailer_of(settings)).sent == 0
     assert sorted(r for m in smtp.received for r in m.recipients) == [
