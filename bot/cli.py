@@ -113,7 +113,7 @@ def poll(
                 )
         else:
             summary = pipeline.poll(mailbox)
-        sent = pipeline.send_due_all(
+        sent = pipeline.sender.send_due_all(
             mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
         )
         pipeline.close()

@@ -59,7 +59,7 @@ def run(folder: Path, console: Console) -> None:
     store, _ = bootstrap.initialise(settings)
     pipeline = bootstrap.pipeline_of(settings, store)
     summary = pipeline.poll(bootstrap.mailbox_of(settings))
-    sent = pipeline.send_due_all(bootstrap.mailer_of(settings))
+    sent = pipeline.sender.send_due_all(bootstrap.mailer_of(settings))
     table = Table(
         "Van", "Onderwerp", "Besluit", "Kans", "Zaak", "Waarom", title="Wat Klachtenbus besliste"
     )

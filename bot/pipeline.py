@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -17,8 +16,9 @@ from sqlalchemy.orm import Session
 
 import outbox
 from bot.preparing import Prepared, Preparer
+from bot.sending import Sender
 from intake import FetchedMessage, ParsedMessage
-from klachtenbus.errors import DeliveryError, MessageUnparseable
+from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
 from procedures import Procedure, WorkingCalendar, deadlines
 from rules import is_no_reply
@@ -27,7 +27,6 @@ from storage import Case, Store, StoredMessage, records
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
-STALE_CLAIM = timedelta(minutes=5)
 
 
 class Mailbox(Protocol):
@@ -78,13 +77,6 @@ class Staged:
     future: Future[list[Prepared]]
 
 
-@dataclass
-class SendSummary:
-    sent: int = 0
-    failed: int = 0
-    abandoned: int = 0
-
-
 class Pipeline:
     def __init__(
         self,
@@ -109,6 +101,7 @@ class Pipeline:
         self.chunk_size = chunk_size
         self.refile_after = refile_after
         self.stop = stop or threading.Event()
+        self.sender = Sender(store, organisation.address, self.stop)
 
     def close(self) -> None:
         """Stop the helper process, if any."""
@@ -424,67 +417,6 @@ class Pipeline:
             return
         box.file_away(keys, quarantine=quarantine)
         summary.filed_away += len(keys)
-
-    # -- sending ---------------------------------------------------------------------------
-
-    def send_due_all(self, mailer: outbox.Mailer, **kwargs: float) -> SendSummary:
-        """Send until nothing is due (a page of letters at a time)."""
-        total = SendSummary()
-        while True:
-            page = self.send_due(mailer, **kwargs)
-            total.sent += page.sent
-            total.failed += page.failed
-            total.abandoned += page.abandoned
-            if page.sent + page.failed == 0 or self.stop.is_set():
-                return total
-
-    def send_due(
-        self,
-        mailer: outbox.Mailer,
-        *,
-        retry_base: float = 30,
-        retry_max: float = 3600,
-        at: datetime | None = None,
-    ) -> SendSummary:
-        """Send every letter that is due; a letter is claimed before sending and never resent."""
-        summary = SendSummary()
-        at = at or datetime.now(UTC)
-        with self.store.unit_of_work() as session:
-            summary.abandoned = records.abandon_stale_claims(session, STALE_CLAIM)
-            due = records.due_letter_ids(session, at)
-        with mailer.session() as deliver:
-            for letter_id in due:
-                if self.stop.is_set():
-                    break
-                with self.store.unit_of_work() as session:
-                    letter = records.claim_letter(session, letter_id, datetime.now(UTC))
-                    if letter is None:
-                        continue  # another worker took it
-                    raw, recipient, message_id = letter.raw, letter.recipient, letter.message_id
-                    attempts = letter.attempts
-                try:
-                    deliver(
-                        raw,
-                        sender=self.organisation.address,
-                        recipient=recipient or "",
-                        message_id=message_id,
-                    )
-                except DeliveryError as exc:
-                    delay = min(retry_base * 2 ** (attempts - 1), retry_max) * random.uniform(
-                        0.9, 1.1
-                    )
-                    with self.store.unit_of_work() as session:
-                        retry_at = datetime.now(UTC) + timedelta(seconds=delay)
-                        records.letter_failed(session, letter_id, str(exc), retry_at)
-                    log.warning("%s Volgende poging over %d seconden.", exc, delay)
-                    summary.failed += 1
-                    if isinstance(exc, outbox.RecipientRefused):
-                        continue
-                    break  # the server is gone: the other letters wait, still pending
-                with self.store.unit_of_work() as session:
-                    records.letter_sent(session, letter_id, datetime.now(UTC))
-                summary.sent += 1
-        return summary
 
 
 def _advance(session: Session, mailbox: str, uids: list[int]) -> None:

@@ -41,7 +41,7 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
 
     def send() -> None:
         try:
-            pipeline.send_due_all(
+            pipeline.sender.send_due_all(
                 mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
             )
         except KlachtenbusError as exc:

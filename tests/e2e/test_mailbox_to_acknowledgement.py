@@ -56,7 +56,7 @@ def test_complaints_are_registered_and_acknowledged_once(
     request.addfinalizer(pipeline.close)
 
     summary = pipeline.poll(bootstrap.mailbox_of(settings))
-    sent = pipeline.send_due(bootstrap.mailer_of(settings))
+    sent = pipeline.sender.send_due(bootstrap.mailer_of(settings))
 
     assert summary.stored == 20
     assert summary.by_kind["complaint"] == 11
@@ -89,7 +89,7 @@ def test_complaints_are_registered_and_acknowledged_once(
         assert case.status == "acknowledged"
 
     again = pipeline.poll(bootstrap.mailbox_of(settings))
-    pipeline.send_due(bootstrap.mailer_of(settings))
+    pipeline.sender.send_due(bootstrap.mailer_of(settings))
     assert again.stored == 0
     assert len(smtp.received) == 10
 
@@ -108,15 +108,15 @@ def test_acknowledgements_wait_while_the_smtp_server_is_down(
     pipeline, _ = pipeline_for(settings)
     smtp.stop()
     pipeline.poll(bootstrap.mailbox_of(settings))
-    down = pipeline.send_due(bootstrap.mailer_of(settings), retry_base=3, retry_max=3)
+    down = pipeline.sender.send_due(bootstrap.mailer_of(settings), retry_base=3, retry_max=3)
     assert (down.sent, down.failed) == (0, 1)  # the first fails; the other waits, untried
     smtp.start()
     assert (
-        pipeline.send_due(bootstrap.mailer_of(settings)).sent == 1
+        pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 1
     )  # the untried one; the other backs off
     time.sleep(3.5)  # the backoff (3 s, ±10 %) has passed
-    assert pipeline.send_due(bootstrap.mailer_of(settings)).sent == 1
-    assert pipeline.send_due(bootstrap.mailer_of(settings)).sent == 0
+    assert pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 1
+    assert pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 0
     assert sorted(r for m in smtp.received for r in m.recipients) == [
         "klager1@example.nl",
         "klager2@example.nl",
