@@ -21,7 +21,7 @@ from intake.imap import ImapAccount, ImapMailbox
 from intake.maildir import MaildirMailbox
 from klachtenbus.errors import ModelError, SettingError
 from outbox import FolderMailer, Mailer, SmtpAccount, SmtpMailer
-from procedures import PROCEDURES, Procedure, WorkingCalendar
+from procedures import PresetError, Procedure, WorkingCalendar, load_preset, preset_names
 from rules import RuleSet, load_rules
 from storage import Store, check_migrated, connect, migrate
 
@@ -40,12 +40,14 @@ def rules_of(settings: Settings) -> RuleSet:
 
 
 def procedure_of(settings: Settings) -> Procedure:
+    """The preset named by KLACHTENBUS_PROCEDURE (or an admin's own preset file)."""
     try:
-        return PROCEDURES[settings.procedure]
-    except KeyError:
-        known = ", ".join(sorted(PROCEDURES))
+        return load_preset(settings.procedure)
+    except PresetError as exc:
         raise SettingError(
-            "procedure", f"'{settings.procedure}' is onbekend", f"Kies uit: {known}."
+            "procedure",
+            str(exc),
+            f"Kies uit: {', '.join(preset_names())}, of geef het pad van een eigen bestand.",
         ) from None
 
 

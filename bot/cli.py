@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -382,6 +382,58 @@ def model_rollback() -> None:
     except KlachtenbusError as exc:
         _fail(exc)
     console.print(f"Modelversie {version} is weer actief.")
+
+
+procedure_app = typer.Typer(
+    help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True
+)
+app.add_typer(procedure_app, name="procedure")
+
+
+@procedure_app.command("show")
+def procedure_show(
+    name: Annotated[
+        str,
+        typer.Argument(help="Naam van een preset (bv. hss, awb) of pad naar een eigen bestand."),
+    ],
+    received: Annotated[
+        str, typer.Option("--received", help="Datum van ontvangst, JJJJ-MM-DD.")
+    ] = "",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Eén JSON-object per stap per regel.")
+    ] = False,
+) -> None:
+    """Toon de stappen van een procedure met hun termijnen voor een klacht ontvangen op een datum."""
+    from procedures import WorkingCalendar, load_preset, step_deadlines
+
+    try:
+        settings = _settings()
+        preset = load_preset(name)
+        day = date.fromisoformat(received) if received else datetime.now(UTC).date()
+    except ValueError:
+        err.print(
+            f"[bold red]Fout:[/] '--received {received}' is geen datum; schrijf JJJJ-MM-DD, bv. 2026-12-23."
+        )
+        raise typer.Exit(2) from None
+    except KlachtenbusError as exc:
+        _fail(exc)
+    calendar = WorkingCalendar(preset.country, settings.extra_holidays)
+    rows = [
+        {"step": step.name, "due": due.isoformat(), "term": str(step.term), "basis": step.basis}
+        for step, due in step_deadlines(preset, day, calendar)
+    ]
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    table = Table(
+        "Stap", "Uiterlijk", "Termijn", "Grondslag", title=f"{preset.title}, ontvangen {day}"
+    )
+    for row in rows:
+        table.add_row(row["step"], row["due"], row["term"], row["basis"])
+    console.print(table)
+    if preset.external_route:
+        console.print(preset.external_route)
 
 
 @app.command()

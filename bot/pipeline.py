@@ -356,7 +356,7 @@ class Pipeline:
             subject=message.subject or "(geen onderwerp)",
             description=message.text[:20_000],
             procedure=self.procedure.key,
-            acknowledge_due=due.acknowledge_by,
+            acknowledge_due=due.acknowledge_by or due.answer_by,
             answer_due=due.answer_by,
             flags=flags,
         )

@@ -62,7 +62,10 @@ class Settings(BaseSettings):
     )
     organisation_name: str = Field("Klachtenbus", description="Naam van de organisatie in brieven.")
     organisation_postal_address: str = Field("", description="Postadres onder brieven.")
-    procedure: str = Field("hss", description="Klachtenprocedure die geldt (standaard hss).")
+    procedure: str = Field(
+        "hss",
+        description="Klachtenprocedure: een preset (awb, hss, kika, mik-piw-…, ons-welzijn, wkkgz) of een pad.",
+    )
     extra_holidays: list[date] = Field(
         default_factory=list, description="Extra vrije dagen bij besluit, bv. 2026-05-15."
     )

@@ -62,7 +62,7 @@ class Acknowledgement:
     complainant_name: str
     subject: str
     received_on: date
-    acknowledge_by: date
+    acknowledge_by: date | None  # None when the regulation sets no separate term
     answer_by: date
     procedure_title: str
     external_route: str

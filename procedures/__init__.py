@@ -1,54 +1,60 @@
-"""Procedures: the terms each organisation's complaint regulation sets, in working days or weeks."""
+"""Procedures: the terms each organisation's complaint regulation sets, from preset files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from procedures.calendar import WorkingCalendar
+from procedures.presets import Preset, PresetError, Step, due, load_preset, preset_names
 
-
-@dataclass(frozen=True)
-class Procedure:
-    key: str
-    title: str  # as the organisation's regulation calls itself
-    acknowledge_working_days: int
-    answer_weeks: int
-    external_route: str
-    time_zone: str = "Europe/Amsterdam"
-    country: str = "NL"
+Procedure = Preset  # the name the pipeline speaks
 
 
 @dataclass(frozen=True)
 class Deadlines:
     received_on: date
-    acknowledge_by: date
+    acknowledge_by: date | None  # None when the regulation sets no term for it
     answer_by: date
 
 
-HSS = Procedure(
-    key="hss",
-    title="Klachtenprocedure HSS Hulpverlening Sociale Sector",
-    acknowledge_working_days=7,
-    answer_weeks=6,
-    external_route=(
-        "Bent u het niet eens met de uitkomst, dan kunt u een externe klacht indienen bij "
-        "erisietsmisgegaan.nl."
-    ),
-)
-
-PROCEDURES = {HSS.key: HSS}
-
-
-def deadlines(procedure: Procedure, received_at: datetime, calendar: WorkingCalendar) -> Deadlines:
+def received_on(procedure: Preset, received_at: datetime) -> date:
     """Terms start at the mailbox's arrival time, in the organisation's own time zone."""
-    received_on = received_at.astimezone(ZoneInfo(procedure.time_zone)).date()
+    return received_at.astimezone(ZoneInfo(procedure.time_zone)).date()
+
+
+def deadlines(procedure: Preset, received_at: datetime, calendar: WorkingCalendar) -> Deadlines:
+    day = received_on(procedure, received_at)
+    acknowledge = procedure.step("acknowledge")
+    answer = procedure.step("answer")
+    assert answer is not None  # a preset without one is refused when it is loaded
     return Deadlines(
-        received_on=received_on,
-        acknowledge_by=calendar.add_working_days(received_on, procedure.acknowledge_working_days),
-        answer_by=calendar.statutory_end(received_on + timedelta(weeks=procedure.answer_weeks)),
+        received_on=day,
+        acknowledge_by=due(acknowledge, day, calendar) if acknowledge else None,
+        answer_by=due(answer, day, calendar),
     )
 
 
-__all__ = ["HSS", "PROCEDURES", "Deadlines", "Procedure", "WorkingCalendar", "deadlines"]
+def step_deadlines(
+    procedure: Preset, day: date, calendar: WorkingCalendar
+) -> list[tuple[Step, date]]:
+    return [(step, due(step, day, calendar)) for step in procedure.steps]
+
+
+HSS = load_preset("hss")
+
+__all__ = [
+    "HSS",
+    "Deadlines",
+    "Preset",
+    "PresetError",
+    "Procedure",
+    "Step",
+    "WorkingCalendar",
+    "deadlines",
+    "load_preset",
+    "preset_names",
+    "received_on",
+    "step_deadlines",
+]

@@ -8,13 +8,17 @@ from functools import lru_cache
 
 import holidays
 
+# Days the government declared equal to public holidays for the Algemene termijnenwet, by
+# decree; an organisation adds its own with the extra_holidays setting.
+DECREE_DAYS = {"NL": frozenset({date(2026, 5, 15)})}
+
 
 class WorkingCalendar:
     """Dutch (or Belgian) public holidays plus an extra list of days declared by decree."""
 
     def __init__(self, country: str = "NL", extra_days: Iterable[date] = ()) -> None:
         self.country = country
-        self.extra_days = frozenset(extra_days)
+        self.extra_days = frozenset(extra_days) | DECREE_DAYS.get(country, frozenset())
 
     def is_working_day(self, day: date) -> bool:
         if day.weekday() >= 5 or day in self.extra_days:

@@ -56,7 +56,7 @@ def test_missing_mailbox_settings_say_what_to_fill_in() -> None:
 
 
 def test_an_unknown_procedure_lists_the_known_ones() -> None:
-    with pytest.raises(SettingError, match="Kies uit: hss"):
+    with pytest.raises(SettingError, match="Kies uit: awb, hss, kika"):
         bootstrap.procedure_of(load_settings(procedure="onbekend"))
 
 

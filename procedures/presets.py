@@ -1,0 +1,213 @@
+"""Procedure presets: one TOML file per organisation's complaint regulation, checked at start."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from klachtenbus.errors import KlachtenbusError
+from procedures.calendar import WorkingCalendar
+
+PRESETS = Path(__file__).parent / "presets"
+ROLES = ("acknowledge", "admissibility", "investigation", "answer", "other")
+_TERM = re.compile(
+    r"^\s*(\d+)\s+(dagen|dag|werkdagen|werkdag|werkweken|werkweek|weken|week|maanden|maand)\s*$"
+)
+_UNITS = {
+    "dag": "dagen", "dagen": "dagen", "werkdag": "werkdagen", "werkdagen": "werkdagen",
+    "werkweek": "werkweken", "werkweken": "werkweken", "week": "weken", "weken": "weken",
+    "maand": "maanden", "maanden": "maanden",
+}  # fmt: skip
+
+
+class PresetError(KlachtenbusError):
+    """A procedure preset is missing or wrong: fix the named line, or choose another preset."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}, regel {line}" if line else str(path)
+        super().__init__(f"Procedurebestand {where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Term:
+    number: int
+    unit: str  # dagen, werkdagen, werkweken, weken, maanden
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    role: str
+    term: Term
+    handler: str
+    basis: str
+    statutory: bool = False  # the Algemene termijnenwet moves its end to a working day
+
+
+@dataclass(frozen=True)
+class Escalation:
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    title: str
+    country: str
+    time_zone: str
+    steps: tuple[Step, ...]
+    escalations: tuple[Escalation, ...]
+    not_a_complaint: tuple[str, ...] = ()
+    filing_window: Term | None = None
+
+    def step(self, role: str) -> Step | None:
+        return next((s for s in self.steps if s.role == role), None)
+
+    @property
+    def external_route(self) -> str:
+        """One Dutch sentence for letters: where to go when the complainant disagrees."""
+        if not self.escalations:
+            return ""
+        routes = "; ".join(f"{e.name} ({e.contact})" for e in self.escalations)
+        return f"Bent u het niet eens met de afhandeling, dan kunt u terecht bij: {routes}."
+
+
+def due(step: Step, received_on: date, calendar: WorkingCalendar) -> date:
+    """The day a step's term ends, counted from the day of receipt."""
+    n, unit = step.term.number, step.term.unit
+    if unit == "werkdagen":
+        return calendar.add_working_days(received_on, n)
+    if unit == "werkweken":
+        return calendar.add_working_days(received_on, 5 * n)
+    if unit == "dagen":
+        end = received_on + timedelta(days=n)
+    elif unit == "weken":
+        end = received_on + timedelta(weeks=n)
+    else:
+        end = _add_months(received_on, n)
+    return calendar.statutory_end(end) if step.statutory else end
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESETS.glob("*.toml"))
+
+
+def load_preset(name_or_path: str) -> Preset:
+    """A shipped preset by name, or an admin's own file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PRESETS / f"{name_or_path}.toml"
+        if not path.exists():
+            raise PresetError(
+                path,
+                None,
+                f"'{name_or_path}' bestaat niet; kies uit {', '.join(preset_names())} of geef een pad.",
+            )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PresetError(path, None, f"kan het bestand niet lezen ({exc.strerror}).") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise PresetError(
+            path, int(found.group(1)) if found else None, f"geen geldige TOML: {exc}"
+        ) from exc
+    return _preset(path, text, data)
+
+
+def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
+    for key in ("key", "title"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise PresetError(path, None, f"'{key}' ontbreekt bovenaan het bestand.")
+    steps_raw = data.get("step")
+    if not isinstance(steps_raw, list) or not steps_raw:
+        raise PresetError(
+            path, None, "geen [[step]]-blokken: een procedure heeft minstens één termijn."
+        )
+    steps = []
+    for index, raw in enumerate(steps_raw, start=1):
+        line = _line_of(text, "[[step]]", index)
+        missing = [k for k in ("name", "role", "term", "handler", "basis") if not raw.get(k)]
+        if missing:
+            raise PresetError(path, line, f"stap {index} mist: {', '.join(missing)}.")
+        if raw["role"] not in ROLES:
+            raise PresetError(
+                path,
+                line,
+                f"stap '{raw['name']}': role '{raw['role']}' bestaat niet; kies uit {', '.join(ROLES)}.",
+            )
+        steps.append(
+            Step(
+                name=str(raw["name"]),
+                role=str(raw["role"]),
+                term=_term(path, line, str(raw["term"])),
+                handler=str(raw["handler"]),
+                basis=str(raw["basis"]),
+                statutory=bool(raw.get("statutory", False)),
+            )
+        )
+    if not any(s.role == "answer" for s in steps):
+        raise PresetError(
+            path, None, 'geen stap met role = "answer": wanneer hoort de klager de uitkomst?'
+        )
+    escalations = []
+    for index, raw in enumerate(data.get("escalation") or [], start=1):  # type: ignore[arg-type]
+        if not raw.get("name") or not raw.get("contact"):
+            raise PresetError(
+                path,
+                _line_of(text, "[[escalation]]", index),
+                "een [[escalation]] heeft name en contact nodig.",
+            )
+        escalations.append(Escalation(str(raw["name"]), str(raw["contact"])))
+    window = data.get("filing_window")
+    return Preset(
+        key=str(data["key"]),
+        title=str(data["title"]),
+        country=str(data.get("country", "NL")),
+        time_zone=str(data.get("time_zone", "Europe/Amsterdam")),
+        steps=tuple(steps),
+        escalations=tuple(escalations),
+        not_a_complaint=tuple(str(x) for x in data.get("not_a_complaint") or []),  # type: ignore[union-attr]
+        filing_window=_term(path, None, str(window)) if window else None,
+    )
+
+
+def _term(path: Path, line: int | None, value: str) -> Term:
+    found = _TERM.match(value.lower())
+    if not found:
+        raise PresetError(
+            path,
+            line,
+            f"termijn '{value}' niet begrepen; schrijf bijvoorbeeld '7 werkdagen', '6 weken' of '2 maanden'.",
+        )
+    return Term(int(found.group(1)), _UNITS[found.group(2)])
+
+
+def _line_of(text: str, header: str, index: int) -> int | None:
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == header:
+            count += 1
+            if count == index:
+                return number
+    return None
