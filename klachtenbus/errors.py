@@ -17,6 +17,27 @@ class SettingError(KlachtenbusError):
         )
 
 
+class AdminFileError(KlachtenbusError):
+    """A file an admin edits (rules, a procedure preset) is broken: fix the named line."""
+
+    label = "Bestand"
+
+    def __init__(self, path: object, line: int | None, problem: str) -> None:
+        where = f"{path}, regel {line}" if line else str(path)
+        super().__init__(f"{self.label} {where}: {problem}")
+
+
+def line_of_block(text: str, header: str, index: int) -> int | None:
+    """The line number of the index-th `[[header]]` block in a TOML text, for error messages."""
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == header:
+            count += 1
+            if count == index:
+                return number
+    return None
+
+
 class MailboxError(KlachtenbusError):
     """The mailbox could not be read: check host, port, security, user and password."""
 

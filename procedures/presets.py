@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from klachtenbus.errors import KlachtenbusError
+from klachtenbus.errors import AdminFileError, line_of_block
 from procedures.calendar import WorkingCalendar
 
 PRESETS = Path(__file__).parent / "presets"
@@ -23,12 +23,10 @@ _UNITS = {
 }  # fmt: skip
 
 
-class PresetError(KlachtenbusError):
+class PresetError(AdminFileError):
     """A procedure preset is missing or wrong: fix the named line, or choose another preset."""
 
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        where = f"{path}, regel {line}" if line else str(path)
-        super().__init__(f"Procedurebestand {where}: {problem}")
+    label = "Procedurebestand"
 
 
 @dataclass(frozen=True)
@@ -146,7 +144,7 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
         )
     steps = []
     for index, raw in enumerate(steps_raw, start=1):
-        line = _line_of(text, "[[step]]", index)
+        line = line_of_block(text, "[[step]]", index)
         missing = [k for k in ("name", "role", "term", "handler", "basis") if not raw.get(k)]
         if missing:
             raise PresetError(path, line, f"stap {index} mist: {', '.join(missing)}.")
@@ -175,7 +173,7 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
         if not raw.get("name") or not raw.get("contact"):
             raise PresetError(
                 path,
-                _line_of(text, "[[escalation]]", index),
+                line_of_block(text, "[[escalation]]", index),
                 "een [[escalation]] heeft name en contact nodig.",
             )
         escalations.append(Escalation(str(raw["name"]), str(raw["contact"])))
@@ -201,13 +199,3 @@ def _term(path: Path, line: int | None, value: str) -> Term:
             f"termijn '{value}' niet begrepen; schrijf bijvoorbeeld '7 werkdagen', '6 weken' of '2 maanden'.",
         )
     return Term(int(found.group(1)), _UNITS[found.group(2)])
-
-
-def _line_of(text: str, header: str, index: int) -> int | None:
-    count = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() == header:
-            count += 1
-            if count == index:
-                return number
-    return None

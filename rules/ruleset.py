@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from klachtenbus.errors import KlachtenbusError
+from klachtenbus.errors import AdminFileError, line_of_block
 
 
 class Marker(StrEnum):
@@ -31,12 +31,10 @@ HSS_MARKERS = frozenset(
 )
 
 
-class RuleFileError(KlachtenbusError):
+class RuleFileError(AdminFileError):
     """The rule file is broken: fix the named line, or point KLACHTENBUS_RULES_FILE elsewhere."""
 
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        where = f"{path}, regel {line}" if line else str(path)
-        super().__init__(f"Regelbestand {where}: {problem}")
+    label = "Regelbestand"
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
 
 def _rule(path: Path, text: str, index: int, entry: dict[str, object], seen: set[str]) -> Rule:
     name = entry.get("name")
-    line = _line_of_rule(text, index)
+    line = line_of_block(text, "[[rule]]", index)
 
     def fail(problem: str) -> RuleFileError:
         return RuleFileError(path, line, f"regel {name or f'nr. {index}'}: {problem}")
@@ -158,16 +156,6 @@ def _rule(path: Path, text: str, index: int, entry: dict[str, object], seen: set
     if unknown:
         raise fail(f"onbekende sleutel(s): {', '.join(sorted(unknown))}.")
     return Rule(name, marker, tuple(compiled), explanation.strip(), cancels)
-
-
-def _line_of_rule(text: str, index: int) -> int | None:
-    count = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() == "[[rule]]":
-            count += 1
-            if count == index:
-                return number
-    return None
 
 
 def _line_from_message(message: str) -> int | None:
