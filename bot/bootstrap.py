@@ -131,6 +131,7 @@ def mailer_of(settings: Settings) -> Mailer:
 def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None = None) -> Pipeline:
     settings.require("organisation_address")
     assert settings.organisation_address
+    procedure = procedure_of(settings)
     recipe = recipe_of(settings, store)
     preparer: Preparer = (
         ProcessPreparer(recipe, settings.helper_processes)
@@ -145,8 +146,8 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
             name=settings.organisation_name,
             postal_address=settings.organisation_postal_address,
         ),
-        procedure=procedure_of(settings),
-        calendar=WorkingCalendar(procedure_of(settings).country, settings.extra_holidays),
+        procedure=procedure,
+        calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
         chunk_size=settings.fetch_chunk_size,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,

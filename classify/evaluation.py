@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from klachtenbus.vocabulary import Flag, Kind
+from klachtenbus.vocabulary import Kind
 
 LABELS = (Kind.COMPLAINT, Kind.REMARK, Kind.OTHER)
 PREDICTED = (Kind.COMPLAINT, Kind.UNCERTAIN, Kind.REMARK, Kind.OTHER)
@@ -80,7 +80,3 @@ def report(
         else 0.0,
         meldcode_recall=meldcode,
     )
-
-
-def has_flag(flags: frozenset[Flag], flag: Flag) -> bool:
-    return flag in flags

@@ -213,23 +213,6 @@ def due_letter_ids(session: Session, at: datetime, limit: int = 50) -> list[int]
     )
 
 
-def claim_letters(session: Session, ids: Sequence[int], at: datetime) -> list[Letter]:
-    """Take a page of letters for sending in one statement; a letter another worker took
-    meanwhile is not returned (the UPDATE only touches letters still pending)."""
-    claimed = session.scalars(
-        update(Letter)
-        .where(Letter.id.in_(list(ids)), Letter.status == LetterStatus.PENDING)
-        .values(status=LetterStatus.SENDING, claimed_at=at, attempts=Letter.attempts + 1)
-        .returning(Letter.id)
-    ).all()
-    return list(
-        session.scalars(
-            select(Letter).where(Letter.id.in_(claimed)).order_by(Letter.id),
-            execution_options={"populate_existing": True},
-        )
-    )
-
-
 def claim_letter(session: Session, letter_id: int, at: datetime) -> Letter | None:
     """Take a letter for sending; only one worker can, the UPDATE's row count decides."""
     result = session.execute(
