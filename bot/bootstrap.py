@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from bot.casework import Office
 from bot.detection import (
     Detection,
     DetectionRecipe,
@@ -152,4 +153,18 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),
+    )
+
+
+def office_of(settings: Settings) -> Office:
+    """What the case commands need: the procedure in force, its calendar, who we are."""
+    procedure = procedure_of(settings)
+    return Office(
+        procedure=procedure,
+        calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
+        organisation=Organisation(
+            address=settings.organisation_address or "klachten@localhost",
+            name=settings.organisation_name,
+            postal_address=settings.organisation_postal_address,
+        ),
     )

@@ -20,11 +20,13 @@ from rich.table import Table
 import classify
 import intake
 from bot import bootstrap, demo, labelling
+from bot.case_cli import case_app, letter_app
 from bot.detection import Detection, training_set
 from bot.settings import Settings, load_settings
 from classify import load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.vocabulary import Flag
+from procedures.lifecycle import LABELS
 from storage import records
 
 app = typer.Typer(
@@ -384,6 +386,9 @@ def model_rollback() -> None:
     console.print(f"Modelversie {version} is weer actief.")
 
 
+app.add_typer(case_app, name="case")
+app.add_typer(letter_app, name="letter")
+
 procedure_app = typer.Typer(
     help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True
 )
@@ -475,7 +480,7 @@ def cases(
                     f"{c.received_at:%Y-%m-%d}",
                     c.complainant_name,
                     c.subject[:40],
-                    _STATUS_NL.get(c.status, c.status),
+                    LABELS.get(c.status, c.status),
                     f"{c.acknowledge_due}",
                     f"{c.answer_due}",
                     _LETTER_NL.get(letter.status, letter.status) if letter else "-",
@@ -502,7 +507,6 @@ _KIND_NL = {
     "other": "automatisch",
     "uncertain": "twijfel",
 }
-_STATUS_NL = {"received": "ontvangen", "acknowledged": "bevestigd"}
 _LETTER_NL = {
     "pending": "in wachtrij",
     "sending": "wordt verstuurd",

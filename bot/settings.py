@@ -66,6 +66,20 @@ class Settings(BaseSettings):
         "hss",
         description="Klachtenprocedure: een preset (awb, hss, kika, mik-piw-…, ons-welzijn, wkkgz) of een pad.",
     )
+    officers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Wie welke rol uit de procedure vervult: rol = e-mailadres (dagoverzicht, escalatie).",
+    )
+    meldcode_address: str | None = Field(
+        None,
+        description="Wie direct bericht krijgt bij signalen van huiselijk geweld of kindermishandeling.",
+    )
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="Uur waarop het dagoverzicht wordt verstuurd."
+    )
+    auto_letter_pause_hours: int = Field(
+        24, ge=1, description="Hoogstens één automatische brief per afzender in deze periode."
+    )
     extra_holidays: list[date] = Field(
         default_factory=list, description="Extra vrije dagen bij besluit, bv. 2026-05-15."
     )

@@ -31,8 +31,36 @@ class MessageStatus(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    """Where a case is in its procedure; procedures.lifecycle says which moves are allowed."""
+
     RECEIVED = "received"
     ACKNOWLEDGED = "acknowledged"
+    ADMISSIBILITY = "admissibility"  # only where the preset has an admissibility step
+    INVESTIGATION = "investigation"  # hearing both sides
+    FINDINGS_SENT = "findings_sent"
+    APPEAL = "appeal"  # the complainant went on to the next body in the chain
+    SUSPENDED = "suspended"  # the clock stands still (no cooperation)
+    HANDED_OVER = "handed_over"  # meldcode: the ordinary procedure stops
+    CLOSED = "closed"
+
+
+class Closure(StrEnum):
+    """How a closed case ended."""
+
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+    RULED = "ruled"
+    RULED_AFTER_ADVICE = "ruled_after_advice"
+    NOT_ADMISSIBLE = "not_admissible"
+
+
+class Outcome(StrEnum):
+    """The seeds' judgement of a complaint, in their own words."""
+
+    WELL_FOUNDED = "gegrond"
+    PARTLY_WELL_FOUNDED = "deels gegrond"
+    UNFOUNDED = "ongegrond"
+    UNCLEAR = "onduidelijk"
 
 
 class LetterStatus(StrEnum):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 SMTP_COMPAT = compat32.clone(linesep="\r\n")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,7 +49,13 @@ def _environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = dutch_date
+    env.filters["alinea"] = _lines
     return env
+
+
+def _lines(value: str) -> Markup:
+    """An officer's multi-line text in HTML: escaped, its line breaks kept."""
+    return Markup("<br>\n").join(escape(line) for line in value.splitlines())
 
 
 _ENV = _environment()

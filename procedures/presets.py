@@ -46,6 +46,7 @@ class Step:
     handler: str
     basis: str
     statutory: bool = False  # the Algemene termijnenwet moves its end to a working day
+    target: Term | None = None  # the organisation's own, earlier aim for this step
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,14 @@ class Preset:
     escalations: tuple[Escalation, ...]
     not_a_complaint: tuple[str, ...] = ()
     filing_window: Term | None = None
+    extension: Term | None = None  # at most this much longer, once, with a letter
+    extension_basis: str = ""
+    chain: tuple[str, ...] = ()  # who takes over an overdue step, in order
+    aftercare: Term | None = None  # the satisfaction follow-up after closing
+
+    @property
+    def has_admissibility(self) -> bool:
+        return self.step("admissibility") is not None
 
     def step(self, role: str) -> Step | None:
         return next((s for s in self.steps if s.role == role), None)
@@ -77,20 +86,28 @@ class Preset:
         return f"Bent u het niet eens met de afhandeling, dan kunt u terecht bij: {routes}."
 
 
-def due(step: Step, received_on: date, calendar: WorkingCalendar) -> date:
-    """The day a step's term ends, counted from the day of receipt."""
-    n, unit = step.term.number, step.term.unit
-    if unit == "werkdagen":
-        return calendar.add_working_days(received_on, n)
-    if unit == "werkweken":
-        return calendar.add_working_days(received_on, 5 * n)
-    if unit == "dagen":
-        end = received_on + timedelta(days=n)
-    elif unit == "weken":
-        end = received_on + timedelta(weeks=n)
-    else:
-        end = _add_months(received_on, n)
+def due(
+    step: Step, received_on: date, calendar: WorkingCalendar, *, extended_by: Term | None = None
+) -> date:
+    """The day a step's term ends, counted from the day of receipt, after any extension."""
+    end = term_end(step.term, received_on, calendar)
+    if extended_by is not None:
+        end = term_end(extended_by, end, calendar)
     return calendar.statutory_end(end) if step.statutory else end
+
+
+def term_end(term: Term, start: date, calendar: WorkingCalendar) -> date:
+    """The plain end of a term as worded, before the Algemene termijnenwet moves it."""
+    n, unit = term.number, term.unit
+    if unit == "werkdagen":
+        return calendar.add_working_days(start, n)
+    if unit == "werkweken":
+        return calendar.add_working_days(start, 5 * n)
+    if unit == "dagen":
+        return start + timedelta(days=n)
+    if unit == "weken":
+        return start + timedelta(weeks=n)
+    return _add_months(start, n)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -162,6 +179,7 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
                 handler=str(raw["handler"]),
                 basis=str(raw["basis"]),
                 statutory=bool(raw.get("statutory", False)),
+                target=_term(path, line, str(raw["target"])) if raw.get("target") else None,
             )
         )
     if not any(s.role == "answer" for s in steps):
@@ -178,6 +196,19 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
             )
         escalations.append(Escalation(str(raw["name"]), str(raw["contact"])))
     window = data.get("filing_window")
+    extension = data.get("extension") or {}
+    if not isinstance(extension, dict) or (extension and not extension.get("max")):
+        raise PresetError(
+            path,
+            _line_of(text, "[extension]"),
+            '[extension] heeft max nodig, bijvoorbeeld max = "4 weken".',
+        )
+    chain = data.get("chain") or []
+    if not isinstance(chain, list) or not all(isinstance(x, str) and x for x in chain):
+        raise PresetError(
+            path, _line_of(text, "chain"), 'chain is een lijst namen, zoals ["directie"].'
+        )
+    aftercare = data.get("aftercare")
     return Preset(
         key=str(data["key"]),
         title=str(data["title"]),
@@ -186,8 +217,20 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
         steps=tuple(steps),
         escalations=tuple(escalations),
         not_a_complaint=tuple(str(x) for x in data.get("not_a_complaint") or []),  # type: ignore[union-attr]
-        filing_window=_term(path, None, str(window)) if window else None,
+        filing_window=_term(path, _line_of(text, "filing_window"), str(window)) if window else None,
+        extension=_term(path, _line_of(text, "max"), str(extension["max"])) if extension else None,
+        extension_basis=str(extension.get("basis", "")),
+        chain=tuple(chain),
+        aftercare=_term(path, _line_of(text, "aftercare"), str(aftercare)) if aftercare else None,
     )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The first line that starts with this key or table header, for error messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(key):
+            return number
+    return None
 
 
 def _term(path: Path, line: int | None, value: str) -> Term:

@@ -144,9 +144,61 @@ class Case(Base):
     flags: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What officers fill in while working the case (KiKa's list, ONS welzijn's
+    # Registratieformulier, the Flemish guide's elements).
+    category: Mapped[str | None] = mapped_column(String(200))
+    team: Mapped[str | None] = mapped_column(String(200))
+    municipality: Mapped[str | None] = mapped_column(String(200))
+    officer: Mapped[str | None] = mapped_column(String(320))  # who handles it now (an address)
+    actions_taken: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # gegrond, deels gegrond, ...
+    measures: Mapped[str | None] = mapped_column(Text)
+    improvements: Mapped[str | None] = mapped_column(Text)
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    referred_to: Mapped[str | None] = mapped_column(Text)  # an external body, when referred
+    closure: Mapped[str | None] = mapped_column(String(30))  # how a closed case ended
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The clock: days the case was suspended, and an extension of the answer term.
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    suspended_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resume_to: Mapped[str | None] = mapped_column(String(20))
+    extension_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
 
     message: Mapped[StoredMessage] = relationship(back_populates="case")
     letters: Mapped[list[Letter]] = relationship(back_populates="case")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
+
+
+class CaseEvent(Base):
+    """Something that happened to a case: who, when, why. Never updated, never deleted."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # move, extend, suspend, resume, edit, ...
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Correspondence(Base):
+    """A later message from the complainant, attached to the case it answers."""
+
+    __tablename__ = "correspondence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    matched_by: Mapped[str] = mapped_column(String(30))  # in-reply-to, references, subject
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Letter(Base):

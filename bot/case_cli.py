@@ -1,0 +1,279 @@
+"""`klachtenbus case ...` and `klachtenbus letter preview`: officers work a case from the shell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot import bootstrap, casework
+from bot.settings import load_settings
+from klachtenbus.errors import KlachtenbusError
+from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from outbox import dutch_date
+from procedures.lifecycle import CLOSURE_LABELS, LABELS
+
+case_app = typer.Typer(help="Werk een klacht af: bekijken, verplaatsen, verdagen, opschorten.")
+letter_app = typer.Typer(help="Brieven bekijken voordat ze weggaan.")
+console = Console()
+err = Console(stderr=True)
+
+STATUS_WORDS = {
+    "bevestigd": CaseStatus.ACKNOWLEDGED, "ontvankelijkheid": CaseStatus.ADMISSIBILITY,
+    "onderzoek": CaseStatus.INVESTIGATION, "bevindingen": CaseStatus.FINDINGS_SENT,
+    "beroep": CaseStatus.APPEAL, "opgeschort": CaseStatus.SUSPENDED,
+    "overgedragen": CaseStatus.HANDED_OVER, "afgesloten": CaseStatus.CLOSED,
+}  # fmt: skip
+CLOSURE_WORDS = {
+    "opgelost": Closure.RESOLVED, "ingetrokken": Closure.WITHDRAWN, "uitspraak": Closure.RULED,
+    "extern-advies": Closure.RULED_AFTER_ADVICE, "niet-ontvankelijk": Closure.NOT_ADMISSIBLE,
+}  # fmt: skip
+FIELD_WORDS = {
+    "categorie": "category", "team": "team", "dienst": "team", "gemeente": "municipality",
+    "behandelaar": "officer", "acties": "actions_taken", "oordeel": "outcome",
+    "maatregelen": "measures", "verbeteracties": "improvements", "tevreden": "satisfied",
+    "extern": "referred_to", "postadres": "complainant_address",
+}  # fmt: skip
+
+Officer = Annotated[str, typer.Option("--door", help="Wie dit doet (naam of e-mailadres).")]
+Reason = Annotated[str, typer.Option("--reden", help="Waarom; komt in het dossier.")]
+
+
+def _office() -> tuple[Any, casework.Office]:
+    settings = load_settings()
+    return bootstrap.open_store(settings), bootstrap.office_of(settings)
+
+
+def _fail(exc: KlachtenbusError) -> None:
+    err.print(f"[bold red]Fout:[/] {exc}")
+    raise typer.Exit(2)
+
+
+def _done(result: casework.Result) -> None:
+    line = f"{result.number}: nu '{LABELS[CaseStatus(result.status)]}'."
+    if result.letters:
+        line += f" Brief in de uitgaande post: {', '.join(result.letters)}."
+    console.print(line)
+
+
+@case_app.command("show")
+def show(
+    number: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Alles als één JSON-object.")] = False,
+) -> None:
+    """Toon een zaak: registratie, termijnen per stap, geschiedenis, brieven en post."""
+    try:
+        store, office = _office()
+        view = casework.show(store, office, number)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    steps = [
+        {"step": s.step.name, "role": s.step.role, "due": s.due.isoformat(),
+         "target": s.target.isoformat(), "term": str(s.step.term), "basis": s.step.basis}
+        for s in view.steps
+    ]  # fmt: skip
+    if as_json:
+        print(json.dumps({**vars(view), "steps": steps}, ensure_ascii=False, default=str))
+        return
+    c = view.case
+    console.print(f"[bold]{c['number']}[/] — {c['subject']}  ({c['status_label']})")
+    for label, key in (
+        ("Klager", "complainant_name"), ("E-mail", "complainant_email"),
+        ("Postadres", "complainant_address"), ("Ontvangen", "received_at"),
+        ("Procedure", "procedure"), ("Categorie", "category"), ("Team/dienst", "team"),
+        ("Gemeente", "municipality"), ("Behandelaar", "officer"), ("Oordeel", "outcome"),
+        ("Acties", "actions_taken"), ("Maatregelen", "measures"),
+        ("Verbeteracties", "improvements"), ("Tevreden", "satisfied"),
+        ("Extern verwezen", "referred_to"), ("Afloop", "closure"),
+    ):  # fmt: skip
+        if c.get(key) not in (None, ""):
+            value = CLOSURE_LABELS.get(c[key], c[key]) if key == "closure" else c[key]
+            console.print(f"  {label}: {value}")
+    if c["flags"]:
+        console.print(f"  Signalen: {', '.join(c['flags'])}")
+    if c["extension_weeks"]:
+        console.print(f"  Verdaagd: {c['extension_weeks']} weken ({c['extension_reason']})")
+    if c["paused_days"] or c["suspended_since"]:
+        console.print(
+            f"  Klok stilgezet: {c['paused_days']} dagen, opgeschort sinds {c['suspended_since'] or '-'}"
+        )
+    if view.earlier_cases:
+        console.print(f"  Eerdere klachten van deze klager: {', '.join(view.earlier_cases)}")
+    table = Table(
+        "Stap", "Termijn", "Uiterlijk", "Eigen streefdatum", "Grondslag", title="Termijnen"
+    )
+    for s in view.steps:
+        table.add_row(
+            s.step.name, str(s.step.term), dutch_date(s.due), dutch_date(s.target), s.step.basis
+        )
+    console.print(table)
+    history = Table("Wanneer", "Wie", "Wat", "Waarom", title="Geschiedenis")
+    for e in view.events:
+        what = e["kind"] if not e["to"] else f"{e['kind']}: {e['from']} → {e['to']}"
+        history.add_row(e["at"][:16].replace("T", " "), e["actor"], what, e["reason"] or "")
+    console.print(history)
+    mail = Table("Brief", "Status", "Aan", "Verstuurd", title="Brieven")
+    for x in view.letters:
+        mail.add_row(
+            x["purpose"],
+            x["status"],
+            x["recipient"] or "-",
+            x["sent_at"] or f"gepland {x['planned_for'][:10]}",
+        )
+    console.print(mail)
+    for m in view.correspondence:
+        console.print(f"  Post van {m['from']} op {m['received_at'][:16]}: {m['subject']}")
+
+
+@case_app.command("move")
+def move(
+    number: str,
+    to: Annotated[
+        str, typer.Argument(help="Nieuwe status, bv. onderzoek, bevindingen, afgesloten.")
+    ],
+    door: Officer,
+    reden: Reason,
+    afloop: Annotated[
+        str | None, typer.Option(help="Bij afsluiten: " + ", ".join(CLOSURE_WORDS))
+    ] = None,
+    oordeel: Annotated[str | None, typer.Option(help=", ".join(Outcome))] = None,
+    brief: Annotated[
+        Path | None, typer.Option(help="De ingevulde brief (bij bevindingen).")
+    ] = None,
+) -> None:
+    """Zet een zaak een stap verder; de procedure bepaalt wat mag."""
+    try:
+        target = _status(to)
+        closure = _closure(afloop) if afloop else None
+        outcome = _outcome(oordeel) if oordeel else None
+        text = brief.read_text(encoding="utf-8") if brief else None
+        store, office = _office()
+        result = casework.move(
+            store, office, number, target, actor=door, reason=reden,
+            closure=closure, outcome=outcome, officer_text=text,
+        )  # fmt: skip
+    except KlachtenbusError as exc:
+        _fail(exc)
+    _done(result)
+
+
+@case_app.command("extend")
+def extend(
+    number: str,
+    door: Officer,
+    reden: Reason,
+    weken: Annotated[int | None, typer.Option(help="Hoeveel weken; standaard het maximum.")] = None,
+) -> None:
+    """Verdaag de termijn (eenmaal, vóór het einde ervan); de klager krijgt een brief."""
+    try:
+        store, office = _office()
+        result = casework.extend(store, office, number, actor=door, reason=reden, weeks=weken)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    _done(result)
+
+
+@case_app.command("suspend")
+def suspend(number: str, door: Officer, reden: Reason) -> None:
+    """Schort een zaak op (geen medewerking): de klok staat stil tot case resume."""
+    try:
+        store, office = _office()
+        result = casework.suspend(store, office, number, actor=door, reason=reden)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    _done(result)
+
+
+@case_app.command("resume")
+def resume(number: str, door: Officer, reden: Reason) -> None:
+    """Hervat een opgeschorte zaak; de termijnen schuiven op met de stilgezette dagen."""
+    try:
+        store, office = _office()
+        result = casework.resume(store, office, number, actor=door, reason=reden)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    _done(result)
+
+
+@case_app.command("edit")
+def edit(
+    number: str,
+    door: Officer,
+    veld: Annotated[list[str], typer.Option(help="veld=waarde; velden: " + ", ".join(FIELD_WORDS))],
+) -> None:
+    """Vul registratievelden in (categorie, team, gemeente, oordeel, maatregelen, ...)."""
+    try:
+        changes = dict(_field(item) for item in veld)
+        store, _ = _office()
+        result = casework.edit(store, number, changes, actor=door)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(f"{result.number}: bijgewerkt ({', '.join(veld)}).")
+
+
+@letter_app.command("preview")
+def preview(
+    purpose: Annotated[
+        str, typer.Argument(help="ontvankelijkheid, verdaging, bevindingen, afsluiting of nazorg")
+    ],
+    zaak: Annotated[str, typer.Option(help="Het zaaknummer, bv. K-2026-0001.")],
+    html: Annotated[bool, typer.Option("--html", help="Toon de HTML-versie.")] = False,
+    reden: Annotated[str, typer.Option(help="Reden die in de brief komt.")] = "",
+) -> None:
+    """Toon een brief zoals die zaak hem nu zou krijgen; er wordt niets verstuurd."""
+    try:
+        store, office = _office()
+        text, page = casework.preview(store, office, zaak, purpose, reason=reden)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    print(page if html else text, end="")
+
+
+def _status(word: str) -> CaseStatus:
+    value = STATUS_WORDS.get(word.lower(), word.lower())
+    try:
+        return CaseStatus(value)
+    except ValueError:
+        raise KlachtenbusError(
+            f"Status '{word}' bestaat niet; kies uit {', '.join(STATUS_WORDS)}."
+        ) from None
+
+
+def _closure(word: str) -> Closure:
+    value = CLOSURE_WORDS.get(word.lower(), word.lower())
+    try:
+        return Closure(value)
+    except ValueError:
+        raise KlachtenbusError(
+            f"Afloop '{word}' bestaat niet; kies uit {', '.join(CLOSURE_WORDS)}."
+        ) from None
+
+
+def _outcome(word: str) -> Outcome:
+    try:
+        return Outcome(word.lower().replace("-", " "))
+    except ValueError:
+        raise KlachtenbusError(
+            f"Oordeel '{word}' bestaat niet; kies uit {', '.join(Outcome)}."
+        ) from None
+
+
+def _field(item: str) -> tuple[str, Any]:
+    name, sep, value = item.partition("=")
+    if not sep:
+        raise KlachtenbusError(
+            f"Schrijf veld=waarde, bijvoorbeeld categorie=bejegening (niet '{item}')."
+        )
+    field = FIELD_WORDS.get(name.strip().lower())
+    if field is None:
+        raise KlachtenbusError(f"Veld '{name}' bestaat niet; kies uit {', '.join(FIELD_WORDS)}.")
+    text: Any = value.strip() or None
+    if field == "satisfied" and text is not None:
+        text = text.lower() in ("ja", "j", "yes", "true", "1")
+    if field == "outcome" and text is not None:
+        text = _outcome(text).value
+    return field, text

@@ -1,0 +1,124 @@
+"""The letters of a case after its acknowledgement, one template pair (text, HTML) each.
+
+A preset may ship its own version of any letter in `templates/<preset key>/`; the shared
+version is used otherwise. The bevindingen letter is a frame: the officer completes it.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid
+
+from klachtenbus.errors import KlachtenbusError
+from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, Envelope, RenderedLetter, one_line
+
+PURPOSES = {
+    "ontvankelijkheid": "Ontvankelijkheid van uw klacht",
+    "verdaging": "Meer tijd nodig voor uw klacht",
+    "bevindingen": "Onze bevindingen over uw klacht",
+    "afsluiting": "Afsluiting van uw klacht",
+    "nazorg": "Hoe kijkt u terug op de afhandeling van uw klacht?",
+}
+TO_COMPLETE = "[VUL IN"  # the frame's blanks; a letter with one left is not sent
+
+
+class UnknownLetter(KlachtenbusError):
+    """No template by that name."""
+
+
+class LetterNotComplete(KlachtenbusError):
+    """The officer's letter still has blanks of the frame in it."""
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case letter may state. Fields a letter does not use stay empty."""
+
+    case_number: str
+    complainant_name: str
+    subject: str
+    received_on: date
+    answer_by: date
+    procedure_title: str
+    external_route: str
+    organisation_name: str
+    organisation_address: str
+    admissible: bool = True
+    reason: str = ""
+    previous_answer_by: date | None = None
+    extension_basis: str = ""
+    closure: str = ""  # a Closure value
+    outcome: str = ""  # an Outcome value
+    measures: str = ""
+    findings: str = ""  # the officer's own words
+
+
+def render_text(purpose: str, facts: CaseFacts, *, preset: str = "") -> tuple[str, str]:
+    """The letter's plain text and HTML, as a preview or before sending."""
+    if purpose not in PURPOSES:
+        raise UnknownLetter(
+            f"Er is geen brief '{purpose}'. Kies uit: ontvangstbevestiging, {', '.join(PURPOSES)}."
+        )
+    context = vars(facts) | {"subject": one_line(facts.subject)}
+    names = [f"{preset}/{purpose}" if preset else "", purpose]
+    text = _ENV.select_template([f"{n}.txt.j2" for n in names if n]).render(context)
+    page = _ENV.select_template([f"{n}.html.j2" for n in names if n]).render(context)
+    return text, page
+
+
+def case_letter(
+    purpose: str,
+    facts: CaseFacts,
+    envelope: Envelope,
+    *,
+    sent_at: datetime,
+    preset: str = "",
+    officer_text: str | None = None,
+) -> RenderedLetter:
+    """A letter of the case, threaded onto the complaint. Written for an officer's decision,
+    so not marked as an automatic reply; replies come back to the complaints mailbox."""
+    if officer_text is not None:
+        if TO_COMPLETE in officer_text:
+            raise LetterNotComplete(
+                f"De brief '{purpose}' voor {facts.case_number} heeft nog open plekken "
+                f"({TO_COMPLETE} ...]). Vul ze in en probeer opnieuw."
+            )
+        text = officer_text
+        page = "".join(
+            f"<p>{html.escape(block).replace(chr(10), '<br>')}</p>\n"
+            for block in officer_text.strip().split("\n\n")
+        )
+        page = f'<!DOCTYPE html>\n<html lang="nl">\n<body>\n{page}</body>\n</html>\n'
+    else:
+        text, page = render_text(purpose, facts, preset=preset)
+        if TO_COMPLETE in text:
+            raise LetterNotComplete(
+                f"De brief '{purpose}' is een kader dat u eerst invult: "
+                f"klachtenbus letter preview {purpose} --zaak {facts.case_number} > brief.txt, "
+                "vul de open plekken in en geef het bestand mee met --brief brief.txt."
+            )
+    message = MIMEMultipart("alternative")
+    message["From"] = envelope.sender
+    message["To"] = formataddr(
+        (one_line(envelope.recipient_name, 100), envelope.recipient), charset="utf-8"
+    )
+    message["Subject"] = Header(
+        one_line(f"{PURPOSES[purpose]} {facts.case_number}", 250), "utf-8"
+    ).encode()
+    message["Date"] = format_datetime(sent_at)
+    message_id = make_msgid(domain=envelope.sender.rpartition("@")[2] or "klachtenbus.invalid")
+    message["Message-ID"] = message_id
+    if envelope.in_reply_to:
+        message["In-Reply-To"] = one_line(envelope.in_reply_to, 500)
+        references = (*envelope.references, envelope.in_reply_to)[-10:]
+        message["References"] = one_line(" ".join(references), 5000)
+    message["X-Klachtenbus-Case"] = facts.case_number
+    message["MIME-Version"] = "1.0"
+    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
+    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))

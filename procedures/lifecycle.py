@@ -1,0 +1,162 @@
+"""A case's way through its procedure: which moves are allowed, and when each step is due.
+
+Pure rules over the preset; storing a move and sending its letter is the bot's work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from klachtenbus.errors import KlachtenbusError
+from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from procedures.calendar import WorkingCalendar
+from procedures.presets import Preset, Step, Term, due, term_end
+
+S = CaseStatus
+
+LABELS = {
+    S.RECEIVED: "ontvangen",
+    S.ACKNOWLEDGED: "ontvangst bevestigd",
+    S.ADMISSIBILITY: "ontvankelijkheid",
+    S.INVESTIGATION: "onderzoek (hoor en wederhoor)",
+    S.FINDINGS_SENT: "bevindingen verstuurd",
+    S.APPEAL: "beroep of escalatie",
+    S.SUSPENDED: "opgeschort",
+    S.HANDED_OVER: "overgedragen (meldcode)",
+    S.CLOSED: "afgesloten",
+}
+CLOSURE_LABELS = {
+    Closure.RESOLVED: "opgelost",
+    Closure.WITHDRAWN: "ingetrokken",
+    Closure.RULED: "uitspraak gedaan",
+    Closure.RULED_AFTER_ADVICE: "uitspraak na extern advies",
+    Closure.NOT_ADMISSIBLE: "niet ontvankelijk",
+}
+
+_OPEN = (S.RECEIVED, S.ACKNOWLEDGED, S.ADMISSIBILITY, S.INVESTIGATION)
+MOVES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
+    S.RECEIVED: (S.ACKNOWLEDGED, S.ADMISSIBILITY, S.INVESTIGATION, S.HANDED_OVER, S.SUSPENDED, S.CLOSED),
+    S.ACKNOWLEDGED: (S.ADMISSIBILITY, S.INVESTIGATION, S.HANDED_OVER, S.SUSPENDED, S.CLOSED),
+    S.ADMISSIBILITY: (S.INVESTIGATION, S.HANDED_OVER, S.SUSPENDED, S.CLOSED),
+    S.INVESTIGATION: (S.FINDINGS_SENT, S.HANDED_OVER, S.SUSPENDED, S.CLOSED),
+    S.FINDINGS_SENT: (S.CLOSED, S.APPEAL, S.INVESTIGATION),
+    S.APPEAL: (S.CLOSED,),
+    S.HANDED_OVER: (S.INVESTIGATION, S.CLOSED),
+    S.SUSPENDED: (S.CLOSED,),  # or back to where it was: see check_move
+    S.CLOSED: (S.APPEAL,),
+}  # fmt: skip
+CLOSURES_FROM: dict[Closure, tuple[CaseStatus, ...]] = {
+    Closure.RESOLVED: (*_OPEN, S.FINDINGS_SENT),
+    Closure.WITHDRAWN: (*_OPEN, S.FINDINGS_SENT, S.APPEAL, S.SUSPENDED, S.HANDED_OVER),
+    Closure.RULED: (S.INVESTIGATION, S.FINDINGS_SENT, S.APPEAL, S.HANDED_OVER),
+    Closure.RULED_AFTER_ADVICE: (S.APPEAL,),
+    Closure.NOT_ADMISSIBLE: (S.RECEIVED, S.ACKNOWLEDGED, S.ADMISSIBILITY),
+}
+NEEDS_OUTCOME = (Closure.RULED, Closure.RULED_AFTER_ADVICE)
+
+
+class InvalidTransition(KlachtenbusError):
+    """A move the procedure does not allow; the message says which moves are possible."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """An officer's request to move a case, as checked against the procedure."""
+
+    target: CaseStatus
+    closure: Closure | None = None
+    outcome: Outcome | None = None
+
+
+def moves_from(preset: Preset, current: CaseStatus, resume_to: CaseStatus | None) -> list[str]:
+    """The statuses a case can go to from here, for the error message and the web UI."""
+    targets = list(MOVES[current])
+    if current == S.SUSPENDED and resume_to is not None:
+        targets.insert(0, resume_to)
+    return [t for t in targets if t != S.ADMISSIBILITY or preset.has_admissibility]
+
+
+def check_move(
+    preset: Preset,
+    number: str,
+    current: CaseStatus,
+    move: Move,
+    *,
+    resume_to: CaseStatus | None = None,
+) -> None:
+    """Refuse a move the procedure does not allow, saying what is allowed instead."""
+    allowed = moves_from(preset, current, resume_to)
+    if move.target not in allowed:
+        if move.target == S.ADMISSIBILITY and not preset.has_admissibility:
+            problem = f"de procedure '{preset.key}' kent geen ontvankelijkheidstoets"
+        else:
+            problem = f"van '{LABELS[current]}' kan een zaak niet naar '{LABELS[move.target]}'"
+        options = ", ".join(f"{t} ({LABELS[CaseStatus(t)]})" for t in allowed) or "geen"
+        raise InvalidTransition(f"{number}: {problem}. Mogelijk vanaf hier: {options}.")
+    if move.target == S.CLOSED:
+        if move.closure is None:
+            choices = ", ".join(
+                f"{c.value} ({CLOSURE_LABELS[c]})" for c in Closure if current in CLOSURES_FROM[c]
+            )
+            raise InvalidTransition(
+                f"{number}: zeg hoe de zaak afloopt met --afloop; mogelijk: {choices}."
+            )
+        if current not in CLOSURES_FROM[move.closure]:
+            raise InvalidTransition(
+                f"{number}: '{CLOSURE_LABELS[move.closure]}' kan niet vanaf '{LABELS[current]}'."
+            )
+        if move.closure in NEEDS_OUTCOME and move.outcome is None:
+            outcomes = ", ".join(o.value for o in Outcome)
+            raise InvalidTransition(
+                f"{number}: een uitspraak heeft een oordeel nodig (--oordeel {outcomes})."
+            )
+    elif move.closure is not None:
+        raise InvalidTransition(f"{number}: --afloop hoort alleen bij afsluiten (closed).")
+
+
+@dataclass(frozen=True)
+class StepDue:
+    """One step's dates for one case."""
+
+    step: Step
+    due: date  # the term as the regulation sets it, after pauses and an extension
+    target: date  # the organisation's own aim; officers are warned by the earlier of the two
+
+    @property
+    def warn_by(self) -> date:
+        return min(self.due, self.target)
+
+
+def schedule(
+    preset: Preset,
+    received_on: date,
+    calendar: WorkingCalendar,
+    *,
+    paused_days: int = 0,
+    extension: Term | None = None,
+) -> list[StepDue]:
+    """Every step's due date: the clock stood still for paused days; an extension moves the answer."""
+    start = received_on + timedelta(days=paused_days)
+    result = []
+    for step in preset.steps:
+        extended_by = extension if step.role == "answer" else None
+        legal = due(step, start, calendar, extended_by=extended_by)
+        own = term_end(step.target, start, calendar) if step.target else None
+        if own is None:
+            own = term_end(step.term, start, calendar)  # before a statutory move
+            if extended_by is not None:
+                own = term_end(extended_by, own, calendar)
+        result.append(StepDue(step, legal, min(own, legal)))
+    return result
+
+
+def open_roles(status: CaseStatus) -> tuple[str, ...]:
+    """The step roles still to be done in this status: what a digest warns about."""
+    if status == S.RECEIVED:
+        return ("acknowledge", "admissibility", "investigation", "answer")
+    if status in (S.ACKNOWLEDGED, S.ADMISSIBILITY):
+        return ("admissibility", "investigation", "answer")
+    if status == S.INVESTIGATION:
+        return ("investigation", "answer")
+    return ()

@@ -1,0 +1,148 @@
+"""Records of working a case: its events, the mail that followed it, earlier cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from klachtenbus.vocabulary import CaseStatus, Kind
+from storage.models import Case, CaseEvent, Correspondence, Letter, StoredMessage
+
+
+def case_by_number(session: Session, number: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.number == number.strip().upper())).first()
+
+
+def add_event(
+    session: Session,
+    case: Case,
+    *,
+    actor: str,
+    kind: str,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case.id,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        details=details,
+    )
+    if at is not None:
+        event.at = at
+    session.add(event)
+    return event
+
+
+def active_cases(session: Session) -> list[Case]:
+    """Cases whose clock may still run: everything not closed."""
+    return list(
+        session.scalars(select(Case).where(Case.status != CaseStatus.CLOSED).order_by(Case.id))
+    )
+
+
+def earlier_cases(session: Session, case: Case) -> list[Case]:
+    """The same complainant's cases before this one (the Flemish guide asks for it)."""
+    if not case.complainant_email:
+        return []
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                func.lower(Case.complainant_email) == case.complainant_email.lower(),
+                Case.id < case.id,
+            )
+            .order_by(Case.id)
+        )
+    )
+
+
+def correspondence(session: Session, case_id: int) -> list[StoredMessage]:
+    return list(
+        session.scalars(
+            select(StoredMessage)
+            .join(Correspondence, Correspondence.message_row_id == StoredMessage.id)
+            .where(Correspondence.case_id == case_id)
+            .order_by(StoredMessage.received_at)
+        )
+    )
+
+
+def attach(session: Session, case_id: int, message_row_id: int, matched_by: str) -> None:
+    session.add(
+        Correspondence(case_id=case_id, message_row_id=message_row_id, matched_by=matched_by)
+    )
+
+
+def case_answered(
+    session: Session, message_ids: Iterable[str], numbers: Iterable[str]
+) -> tuple[Case, str] | None:
+    """The case a message answers: one of our letters or the complaint itself in its
+    In-Reply-To/References, or else a case number in its subject."""
+    ids = [m for m in message_ids if m]
+    if ids:
+        found = session.execute(
+            select(Case).join(Letter, Letter.case_id == Case.id).where(Letter.message_id.in_(ids))
+        ).first()
+        if found:
+            return found[0], "antwoord op onze brief"
+        found = session.execute(
+            select(Case)
+            .join(StoredMessage, StoredMessage.id == Case.message_row_id)
+            .where(StoredMessage.message_id.in_(ids))
+        ).first()
+        if found:
+            return found[0], "antwoord op de klacht"
+    wanted = [n.upper() for n in numbers]
+    if wanted:
+        case = session.scalars(select(Case).where(Case.number.in_(wanted))).first()
+        if case is not None:
+            return case, "zaaknummer in het onderwerp"
+    return None
+
+
+def automatic_letters_since(session: Session, recipient: str, since: datetime) -> int:
+    """Automatic letters (acknowledgements) to this address written since then."""
+    return (
+        session.scalar(
+            select(func.count(Letter.id)).where(
+                func.lower(Letter.recipient) == recipient.lower(),
+                Letter.purpose == "ontvangstbevestiging",
+                Letter.created_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def sent_machine_mail_since(session: Session, sender: str, since: datetime) -> bool:
+    """Whether this address has sent us machine mail (an auto-reply) lately."""
+    return (
+        session.scalar(
+            select(func.count(StoredMessage.id)).where(
+                func.lower(StoredMessage.sender_email) == sender.lower(),
+                StoredMessage.kind == Kind.OTHER,
+                StoredMessage.received_at >= since,
+            )
+        )
+        or 0
+    ) > 0
+
+
+def cases_received(session: Session, start: datetime, end: datetime) -> list[Case]:
+    """Cases received in [start, end): what a period report counts."""
+    return list(
+        session.scalars(
+            select(Case).where(Case.received_at >= start, Case.received_at < end).order_by(Case.id)
+        )
+    )
