@@ -223,12 +223,28 @@ def move(
         return result
 
 
-def suspend(store: Store, office: Office, number: str, *, actor: str, reason: str) -> Result:
+def suspend(
+    store: Store,
+    office: Office,
+    number: str,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Result:
     """Stop the clock (no cooperation, waiting for the complainant): due dates move on."""
-    return move(store, office, number, CaseStatus.SUSPENDED, actor=actor, reason=reason)
+    return move(store, office, number, CaseStatus.SUSPENDED, actor=actor, reason=reason, now=now)
 
 
-def resume(store: Store, office: Office, number: str, *, actor: str, reason: str) -> Result:
+def resume(
+    store: Store,
+    office: Office,
+    number: str,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Result:
     with store.unit_of_work() as session:
         case = _case(session, number)
         if case.status != CaseStatus.SUSPENDED or not case.resume_to:
@@ -236,7 +252,7 @@ def resume(store: Store, office: Office, number: str, *, actor: str, reason: str
                 f"{case.number} is niet opgeschort (status: {LABELS[CaseStatus(case.status)]})."
             )
         back = CaseStatus(case.resume_to)
-    return move(store, office, number, back, actor=actor, reason=reason)
+    return move(store, office, number, back, actor=actor, reason=reason, now=now)
 
 
 def extend(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -173,9 +174,9 @@ def environment_for(settings: Settings) -> dict[str, str]:
         if hasattr(value, "get_secret_value"):
             value = value.get_secret_value()
         if isinstance(value, list):
-            import json
-
             value = json.dumps([str(v) for v in value])
+        elif isinstance(value, dict):
+            value = json.dumps(value)
         env[f"KLACHTENBUS_{name.upper()}"] = str(value)
     env["KLACHTENBUS_CONFIG"] = "/nonexistent/klachtenbus.toml"
     return env

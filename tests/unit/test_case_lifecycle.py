@@ -1,0 +1,209 @@
+"""Officers work a case through its procedure: every move allowed by the preset, kept with who,
+when and why; suspension stops the clock; an extension comes once, in time, with a letter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import select
+
+from bot import casework
+from klachtenbus.errors import KlachtenbusError
+from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from outbox.case_letters import PURPOSES, LetterNotComplete
+from procedures import preset_names
+from procedures.lifecycle import InvalidTransition
+from storage import Letter, Store
+from tests.casework import office, register, store_at
+
+S = CaseStatus
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Store:
+    return store_at(sqlite_url)
+
+
+def letters(store: Store, number: str) -> dict[str, Letter]:
+    with store.unit_of_work() as session:
+        rows = session.scalars(
+            select(Letter).join(Letter.case).where(Letter.case.has(number=number))
+        )
+        found = {x.purpose: x for x in rows}
+        session.expunge_all()
+        return found
+
+
+def text_of(letter: Letter) -> str:
+    message = message_from_bytes(letter.raw, policy=policy.default)
+    return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def answer_due(store: Store, hss: casework.Office, number: str) -> date:
+    return next(s.due for s in casework.show(store, hss, number).steps if s.step.role == "answer")
+
+
+def test_a_move_the_procedure_does_not_allow_says_what_is_possible(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    with pytest.raises(InvalidTransition) as refused:
+        casework.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="te vroeg")
+    assert "Mogelijk vanaf hier" in str(refused.value) and "onderzoek" in str(refused.value)
+    with pytest.raises(InvalidTransition, match="kent geen ontvankelijkheidstoets"):
+        casework.move(store, hss, number, S.ADMISSIBILITY, actor="Ank", reason="toets")
+
+
+def test_admissibility_where_the_preset_has_it_sends_its_letter(store: Store) -> None:
+    ons = office("ons-welzijn")
+    number = register(store, ons, at("2026-03-02"))
+    casework.move(store, ons, number, S.ADMISSIBILITY, actor="Ank", reason="toetsen")
+    result = casework.move(store, ons, number, S.INVESTIGATION, actor="Ank", reason="ontvankelijk")
+    assert result.letters == ["ontvankelijkheid"]
+    assert "Uw klacht is ontvankelijk" in text_of(letters(store, number)["ontvankelijkheid"])
+
+
+def test_every_move_is_kept_with_who_when_and_why(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    casework.move(
+        store, hss, number, S.INVESTIGATION, actor="Ank Jansen", reason="hoor en wederhoor",
+        now=at("2026-03-03"),
+    )  # fmt: skip
+    (event,) = casework.show(store, hss, number).events
+    assert event["actor"] == "Ank Jansen" and event["reason"] == "hoor en wederhoor"
+    assert (event["from"], event["to"]) == ("received", "investigation")
+    assert event["at"].startswith("2026-03-03")
+
+
+def test_suspension_stops_the_clock(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    assert answer_due(store, hss, number) == date(2026, 4, 13)
+    casework.suspend(store, hss, number, actor="Ank", reason="geen reactie", now=at("2026-03-10"))
+    casework.resume(store, hss, number, actor="Ank", reason="klager belde", now=at("2026-03-20"))
+    view = casework.show(store, hss, number)
+    assert view.case["paused_days"] == 10 and view.case["status"] == "received"
+    assert answer_due(store, hss, number) == date(2026, 4, 23)
+
+
+def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store) -> None:
+    awb = office("awb")
+    number = register(store, awb, at("2026-04-02"))
+    assert answer_due(store, awb, number) == date(2026, 5, 18)
+    result = casework.extend(
+        store,
+        awb,
+        number,
+        actor="Ank",
+        reason="advies van de commissie volgt",
+        now=at("2026-05-11"),
+    )
+    assert result.letters == ["verdaging"]
+    assert answer_due(store, awb, number) == date(2026, 6, 11)  # 14 May + 4 weeks
+    text = text_of(letters(store, number)["verdaging"])
+    assert "maandag 18 mei 2026" in text and "donderdag 11 juni 2026" in text
+    assert "advies van de commissie volgt" in text
+    with pytest.raises(casework.ExtensionRefused, match="al eenmaal verdaagd"):
+        casework.extend(store, awb, number, actor="Ank", reason="nog eens", now=at("2026-05-12"))
+
+
+def test_an_extension_after_the_term_has_passed_is_refused(store: Store) -> None:
+    awb = office("awb")
+    number = register(store, awb, at("2026-04-02"))
+    with pytest.raises(casework.ExtensionRefused, match="verstreken"):
+        casework.extend(store, awb, number, actor="Ank", reason="te laat", now=at("2026-05-19"))
+    with pytest.raises(casework.ExtensionRefused, match="1 tot 4 weken"):
+        casework.extend(
+            store, awb, number, actor="Ank", reason="lang", weeks=6, now=at("2026-05-01")
+        )
+
+
+def test_the_findings_letter_is_a_frame_the_officer_completes(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    casework.move(store, hss, number, S.INVESTIGATION, actor="Ank", reason="onderzoek")
+    with pytest.raises(LetterNotComplete, match="letter preview bevindingen"):
+        casework.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar")
+    frame, _ = casework.preview(store, hss, number, "bevindingen")
+    with pytest.raises(LetterNotComplete, match="open plekken"):
+        casework.move(
+            store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar", officer_text=frame
+        )
+    done = frame.replace("[VUL IN: met wie", "Wij spraken met u en de begeleider. [x").split("[")[0]
+    casework.move(
+        store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar", officer_text=done
+    )
+    assert "Wij spraken met u en de begeleider." in text_of(letters(store, number)["bevindingen"])
+
+
+def test_closing_sends_the_closing_letter_and_plans_the_aftercare(store: Store) -> None:
+    hss = office("hss")
+    first = register(store, hss, at("2026-03-02"))
+    casework.move(store, hss, first, S.INVESTIGATION, actor="Ank", reason="onderzoek")
+    with pytest.raises(InvalidTransition, match="--oordeel"):
+        casework.move(store, hss, first, S.CLOSED, actor="Ank", reason="x", closure=Closure.RULED)
+    casework.move(
+        store, hss, first, S.CLOSED, actor="Ank", reason="excuses gemaakt",
+        closure=Closure.RULED, outcome=Outcome.PARTLY_WELL_FOUNDED, now=at("2026-03-20"),
+    )  # fmt: skip
+    sent = letters(store, first)
+    assert "deels gegrond" in text_of(sent["afsluiting"])
+    assert sent["nazorg"].next_attempt_at.date() == date(2026, 5, 1)  # six weeks later
+    second = register(store, hss, at("2026-03-02"), email="b@example.nl")
+    casework.move(
+        store, hss, second, S.CLOSED, actor="Ank", reason="klager trekt in",
+        closure=Closure.WITHDRAWN,
+    )  # fmt: skip
+    assert set(letters(store, second)) == {"afsluiting"}  # no aftercare after a withdrawal
+
+
+def test_registration_fields_are_filled_in_and_each_change_is_kept(store: Store) -> None:
+    hss = office("hss")
+    first = register(store, hss, at("2026-03-02"))
+    second = register(store, hss, at("2026-06-02"))
+    casework.edit(
+        store, second, {"category": "bejegening", "team": "Ambulant", "municipality": "Tilburg"},
+        actor="Ank",
+    )  # fmt: skip
+    with pytest.raises(KlachtenbusError, match="Oordeel"):
+        casework.edit(store, second, {"outcome": "heel erg"}, actor="Ank")
+    view = casework.show(store, hss, second)
+    assert view.case["municipality"] == "Tilburg"
+    assert view.events[-1]["details"]["team"] == [None, "Ambulant"]
+    assert view.earlier_cases == [first]
+
+
+def test_complainant_input_cannot_inject_headers_or_html(store: Store) -> None:
+    hss = office("hss")
+    number = register(
+        store, hss, at("2026-03-02"), name="<script>alert(1)</script>",
+        subject="Klacht\r\nBcc: iedereen@example.org",
+    )  # fmt: skip
+    casework.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
+                  closure=Closure.RESOLVED)  # fmt: skip
+    raw = letters(store, number)["afsluiting"].raw
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Bcc"] is None
+    page = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_preset_can_preview_every_letter(store: Store, preset: str) -> None:
+    its = office(preset)
+    number = register(store, its, at("2026-11-13"))
+    for purpose in PURPOSES:
+        text, page = casework.preview(store, its, number, purpose, reason="omdat")
+        assert number in text and number in page
+        assert text.startswith("Beste Anna de Wit,")
+
+
+def test_an_unknown_case_says_where_to_look(store: Store) -> None:
+    with pytest.raises(casework.CaseNotFound, match="klachtenbus cases"):
+        casework.show(store, office(), "K-2026-9999")
