@@ -277,3 +277,41 @@ def _field(item: str) -> tuple[str, Any]:
     if field == "outcome" and text is not None:
         text = _outcome(text).value
     return field, text
+
+
+def digest(
+    send: Annotated[
+        bool, typer.Option("--send", help="Mail het overzicht aan elke behandelaar.")
+    ] = False,
+    datum: Annotated[
+        str | None, typer.Option(help="Doe alsof het deze dag is (JJJJ-MM-DD).")
+    ] = None,
+) -> None:
+    """Wat binnen 3 werkdagen moet en wat over de termijn is; wat te laat is gaat de keten op."""
+    from datetime import date
+
+    from bot.digest import due_and_overdue, send_digests
+
+    try:
+        settings = load_settings()
+        store, office = bootstrap.open_store(settings), bootstrap.office_of(settings)
+        today = date.fromisoformat(datum) if datum else office.today()
+        if send:
+            sent = send_digests(
+                store, office, settings.officers, bootstrap.mailer_of(settings), today=today
+            )
+            console.print(f"Dagoverzicht verstuurd aan {len(sent)} behandelaar(s).")
+            return
+        items = due_and_overdue(store, office, settings.officers, today)
+    except ValueError:
+        _fail(KlachtenbusError(f"Datum '{datum}' niet begrepen; schrijf JJJJ-MM-DD."))
+    except KlachtenbusError as exc:
+        _fail(exc)
+    table = Table("Zaak", "Stap", "Uiterlijk", "Stand", "Voor", title=f"Dagoverzicht {today}")
+    for item in items:
+        r = item.reminder
+        state = f"{r.days} dag(en) te laat" if r.overdue else f"nog {r.days} werkdag(en)"
+        table.add_row(
+            r.case_number, r.step, dutch_date(r.warn_by), state, ", ".join(item.recipients)
+        )
+    console.print(table)

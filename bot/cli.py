@@ -20,7 +20,7 @@ from rich.table import Table
 import classify
 import intake
 from bot import bootstrap, demo, labelling
-from bot.case_cli import case_app, letter_app
+from bot.case_cli import case_app, digest, letter_app
 from bot.detection import Detection, training_set
 from bot.settings import Settings, load_settings
 from classify import load_corpus
@@ -388,6 +388,7 @@ def model_rollback() -> None:
 
 app.add_typer(case_app, name="case")
 app.add_typer(letter_app, name="letter")
+app.command("digest")(digest)
 
 procedure_app = typer.Typer(
     help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True

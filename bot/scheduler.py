@@ -11,7 +11,8 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.bootstrap import mailbox_of, mailer_of
+from bot.bootstrap import mailbox_of, mailer_of, office_of
+from bot.digest import send_digests
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from klachtenbus.errors import KlachtenbusError
@@ -47,12 +48,29 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
         except KlachtenbusError as exc:
             log.error("Versturen mislukt: %s", exc)
 
+    office = office_of(settings)
+
+    def digest() -> None:
+        try:
+            sent = send_digests(pipeline.store, office, settings.officers, mailer)
+            log.info("Dagoverzicht verstuurd aan %d behandelaar(s).", len(sent))
+        except KlachtenbusError as exc:
+            log.error("Dagoverzicht versturen mislukt: %s", exc)
+
     start = datetime.now(UTC)
     scheduler.add_job(
         poll, "interval", seconds=settings.poll_interval_seconds, next_run_time=start, id="poll"
     )
     scheduler.add_job(
         send, "interval", seconds=settings.send_interval_seconds, next_run_time=start, id="send"
+    )
+
+    scheduler.add_job(
+        digest,
+        "cron",
+        hour=settings.digest_hour,
+        timezone=office.procedure.time_zone,
+        id="digest",
     )
 
     def shutdown(signum: int, _frame: FrameType | None) -> None:

@@ -1,0 +1,136 @@
+"""The daily digest: every officer hears what is due within three working days and what is
+overdue; an overdue step goes up the preset's chain, once, and that is kept in the case."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from bot.casework import SYSTEM, Office, dates
+from klachtenbus.vocabulary import CaseStatus
+from outbox import Mailer
+from outbox.digest import Reminder, digest_mail
+from procedures.calendar import WorkingCalendar
+from procedures.lifecycle import open_roles
+from storage import Store, casework
+
+log = logging.getLogger(__name__)
+SOON = 3  # working days
+
+
+@dataclass(frozen=True)
+class Addressed:
+    reminder: Reminder
+    recipients: tuple[str, ...]
+
+
+def due_and_overdue(
+    store: Store, office: Office, officers: dict[str, str], today: date, *, escalate: bool = False
+) -> list[Addressed]:
+    """What needs an officer now and whom to tell; with escalate, an overdue step goes up the
+    chain and that is stored in the case (the daily job does this; a preview does not)."""
+    found = []
+    fallback = office.organisation.address
+    with store.unit_of_work() as session:
+        for case in casework.active_cases(session):
+            roles = open_roles(CaseStatus(case.status))
+            procedure = office.procedure_of(case)
+            escalated = {(e.details or {}).get("step") for e in case.events if e.kind == "escalate"}
+            for step in dates(office, case, on=today):
+                if step.step.role not in roles:
+                    continue
+                overdue = step.warn_by < today
+                left = _working_days_between(office.calendar, today, step.warn_by)
+                if not overdue and left > SOON:
+                    continue
+                handler = step.step.handler
+                to_role = ""
+                if overdue:
+                    level = case.escalation_level
+                    if step.step.name not in escalated:
+                        level += 1
+                    to_role = _next_in_chain(procedure.chain, handler, level)
+                    if escalate and step.step.name not in escalated:
+                        case.escalation_level = level
+                        escalated.add(step.step.name)
+                        casework.add_event(
+                            session,
+                            case,
+                            actor=SYSTEM,
+                            kind="escalate",
+                            reason=f"{step.step.name} over de termijn sinds {step.warn_by}",
+                            details={"step": step.step.name, "to": to_role},
+                        )
+                        log.warning(
+                            "%s: %s over de termijn; naar %s", case.number, step.step.name, to_role
+                        )
+                recipients = {officers.get(handler, fallback)}
+                if to_role:
+                    recipients.add(officers.get(to_role, fallback))
+                if case.officer:
+                    recipients.add(case.officer)
+                reminder = Reminder(
+                    case_number=case.number,
+                    subject=case.subject,
+                    step=step.step.name,
+                    warn_by=step.warn_by,
+                    due=step.due,
+                    overdue=overdue,
+                    days=(today - step.warn_by).days if overdue else left,
+                    escalated_to=to_role if to_role != handler else "",
+                )
+                found.append(Addressed(reminder, tuple(sorted(recipients))))
+    return found
+
+
+def send_digests(
+    store: Store,
+    office: Office,
+    officers: dict[str, str],
+    mailer: Mailer,
+    *,
+    today: date | None = None,
+) -> dict[str, int]:
+    """One mail per officer with something to do; returns how many lines each got."""
+    day = today or office.today()
+    per_officer: dict[str, list[Reminder]] = defaultdict(list)
+    for item in due_and_overdue(store, office, officers, day, escalate=True):
+        for address in item.recipients:
+            per_officer[address].append(item.reminder)
+    now = datetime.now(UTC)
+    for address, reminders in sorted(per_officer.items()):
+        reminders.sort(key=lambda r: (not r.overdue, r.warn_by, r.case_number))
+        letter = digest_mail(
+            reminders,
+            sender=office.organisation.address,
+            recipient=address,
+            organisation_name=office.organisation.name,
+            today=day,
+            sent_at=now,
+        )
+        mailer.deliver(
+            letter.raw,
+            sender=office.organisation.address,
+            recipient=address,
+            message_id=letter.message_id,
+        )
+    return {address: len(items) for address, items in per_officer.items()}
+
+
+def _next_in_chain(chain: tuple[str, ...], handler: str, level: int) -> str:
+    if not chain:
+        return handler
+    start = chain.index(handler) if handler in chain else -1
+    return chain[min(start + level, len(chain) - 1)]
+
+
+def _working_days_between(calendar: WorkingCalendar, start: date, end: date) -> int:
+    """Working days after start up to and including end (0 when end is today or earlier)."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            days += 1
+    return days

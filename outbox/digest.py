@@ -1,0 +1,62 @@
+"""The officers' daily overview: what is due soon and what is overdue, per person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, make_msgid
+
+from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, RenderedLetter, one_line
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One step of one case an officer must act on."""
+
+    case_number: str
+    subject: str
+    step: str
+    warn_by: date  # the earlier of the legal term and the organisation's own target
+    due: date  # the legal term
+    overdue: bool
+    days: int  # working days left, or days overdue
+    escalated_to: str = ""  # the role it went to because it is overdue
+
+
+def digest_mail(
+    reminders: list[Reminder],
+    *,
+    sender: str,
+    recipient: str,
+    organisation_name: str,
+    today: date,
+    sent_at: datetime,
+) -> RenderedLetter:
+    """Internal mail, marked auto-generated so no colleague's auto-reply answers it."""
+    overdue = [r for r in reminders if r.overdue]
+    soon = [r for r in reminders if not r.overdue]
+    context = {
+        "overdue": overdue,
+        "soon": soon,
+        "today": today,
+        "organisation_name": organisation_name,
+    }
+    message = MIMEMultipart("alternative")
+    message["From"] = sender
+    message["To"] = recipient
+    subject = f"Klachten: {len(overdue)} over de termijn, {len(soon)} binnenkort ({today:%d-%m-%Y})"
+    message["Subject"] = Header(one_line(subject), "utf-8").encode()
+    message["Date"] = format_datetime(sent_at)
+    message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message["MIME-Version"] = "1.0"
+    text = _ENV.get_template("dagoverzicht.txt.j2").render(context)
+    page = _ENV.get_template("dagoverzicht.html.j2").render(context)
+    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
+    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
