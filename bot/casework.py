@@ -21,7 +21,6 @@ from procedures.lifecycle import LABELS, Move, StepDue, check_move, schedule
 from procedures.presets import PresetError, Term, term_end
 from storage import Case, Store, casework, records
 
-SYSTEM = "klachtenbus"  # the actor of what the bot does by itself
 EDITABLE = (
     "category", "team", "municipality", "officer", "actions_taken", "outcome", "measures",
     "improvements", "satisfied", "referred_to", "complainant_address",

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.casework import SYSTEM, Office, dates
+from bot.casework import Office, dates
+from bot.pipeline import SYSTEM
 from klachtenbus.vocabulary import CaseStatus
 from outbox import Mailer
 from outbox.digest import Reminder, digest_mail

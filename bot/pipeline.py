@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -19,14 +20,17 @@ from bot.preparing import Prepared, Preparer
 from bot.sending import Sender
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
-from klachtenbus.vocabulary import Kind, LetterStatus, MessageStatus
+from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
 from procedures import Procedure, WorkingCalendar, deadlines
 from rules import is_no_reply
-from storage import Case, Store, StoredMessage, records
+from storage import Case, Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
+FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existing case
+SYSTEM = "klachtenbus"
+CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)
 
 
 class Mailbox(Protocol):
@@ -336,9 +340,42 @@ class Pipeline:
             reasons=list(decision.reasons),
             flags=flags,
         )
+        if self.follow_up(session, row_id, message, decision.kind, flags):
+            return FOLLOW_UP, change
         if decision.kind == Kind.COMPLAINT:
             self.register(session, row_id, message, flags)
         return decision.kind, change
+
+    def follow_up(
+        self, session: Session, row_id: int, message: ParsedMessage, kind: str, flags: list[str]
+    ) -> bool:
+        """A message that answers one of our cases joins it as correspondence: never a new case,
+        never a second acknowledgement. A withdrawal or appeal in it is put to an officer."""
+        references = [message.in_reply_to or "", *message.references]
+        numbers = CASE_NUMBER.findall(message.subject or "")
+        if not any(references) and not numbers:
+            return False
+        found = casework.case_answered(session, references, numbers)
+        if found is None:
+            return False
+        case, matched_by = found
+        casework.attach(session, case.id, row_id, matched_by)
+        sender = message.sender.email if message.sender else "onbekend"
+        casework.add_event(
+            session, case, actor=sender, kind="correspondence", reason=matched_by,
+            details={"message": row_id, "kind": kind},
+        )  # fmt: skip
+        proposals = {Flag.WITHDRAWAL: "afgesloten (ingetrokken)", Flag.APPEAL: "beroep"}
+        for flag, step in proposals.items():
+            if flag in flags and kind != Kind.OTHER:
+                casework.add_event(
+                    session, case, actor=SYSTEM, kind="proposal",
+                    reason=f"Het bericht van {sender} lijkt een {flag.value}: zet de zaak op "
+                    f"'{step}' als dat klopt (klachtenbus case move).",
+                    details={"message": row_id, "flag": flag.value},
+                )  # fmt: skip
+        log.info("Bericht %s hoort bij %s (%s)", row_id, case.number, matched_by)
+        return True
 
     def register(
         self, session: Session, row_id: int, message: ParsedMessage, flags: list[str]
