@@ -21,6 +21,7 @@ from storage import Store, connect, migrate, records
 from tests.builders import ORGANISATION
 from tests.servers import (
     Dovecot,
+    MailServer,
     Postgres,
     ServerDidNotStart,
     SmtpSink,
@@ -57,6 +58,15 @@ def smtp() -> Iterator[SmtpSink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """SMTP on 127.0.0.1 that delivers into the Dovecot accounts a test routes to it."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Real servers on 127.0.0.1 for the tests: Dovecot, PostgreSQL and an aiosmtpd sink.
+"""Real servers on 127.0.0.1 for the tests: Dovecot, PostgreSQL, an aiosmtpd sink or mail server.
 
 Each starts on a free port in a scratch directory and says, when it cannot start, what to
 install and what the server itself logged.
@@ -6,20 +6,28 @@ install and what the server itself logged.
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import pwd
+import re
 import shutil
+import smtplib
 import socket
 import subprocess
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from enum import StrEnum
 from pathlib import Path
 
+import imapclient
+import imapclient.exceptions
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -333,3 +341,212 @@ class SmtpSink:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+# -- Mail that arrives -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImapLogin:
+    """Where a local address's mail goes: an account on the test Dovecot."""
+
+    port: int
+    user: str
+    password: str
+
+    def client(self) -> imapclient.IMAPClient:
+        client = imapclient.IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        client.login(self.user, self.password)
+        return client
+
+
+class _Delivery(_Sink):
+    """Records every message like the sink, then APPENDs it to each local recipient's INBOX."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routes: dict[str, ImapLogin] = {}
+        self.delivered: list[tuple[str, Received]] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        await super().handle_DATA(server, session, envelope)
+        received = self.received[-1]
+        for recipient in received.recipients:
+            login = self.routes.get(recipient.lower())
+            if login is None:
+                continue  # not ours: recorded only, as the sink does
+            try:
+                await asyncio.to_thread(_append, login, _trace(received, recipient))
+            except (OSError, imapclient.exceptions.IMAPClientError) as exc:
+                return f"451 4.3.0 Could not deliver to {recipient}: {exc}"
+            self.delivered.append((recipient.lower(), received))
+        return "250 Message accepted for delivery"
+
+
+def _trace(received: Received, recipient: str) -> bytes:
+    """The headers a delivering MTA puts on top, then the message as it came."""
+    stamp = format_datetime(datetime.now(UTC))
+    top = (
+        f"Return-Path: <{received.sender}>\r\n"
+        f"Delivered-To: {recipient}\r\n"
+        f"Received: from 127.0.0.1 by 127.0.0.1 (klachtenbus test MTA) for <{recipient}>; {stamp}\r\n"
+    )
+    return top.encode() + received.data
+
+
+def _append(login: ImapLogin, raw: bytes) -> None:
+    with login.client() as client:
+        client.append("INBOX", raw)
+
+
+class MailServer(SmtpSink):
+    """An SMTP server whose mail really arrives: local recipients find it in their Dovecot INBOX.
+
+    A recipient is local once `route()` names its account; other recipients are only recorded.
+    A message is in the INBOX before the server answers 250, so a sender that got its 250 can
+    poll right away.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handler: _Delivery = _Delivery()
+
+    def route(self, address: str, login: ImapLogin) -> None:
+        self.handler.routes[address.lower()] = login
+
+    def delivered_to(self, address: str) -> list[Received]:
+        """The messages that arrived in this address's INBOX, in order."""
+        return [m for a, m in self.handler.delivered if a == address.lower()]
+
+
+# -- A naive auto-responder --------------------------------------------------------------------
+
+
+class ReplyStyle(StrEnum):
+    """How the auto-responder threads its answer; neither marks itself as automatic."""
+
+    THREADED = "threaded"  # In-Reply-To and References point to the mail it answers
+    UNTHREADED = "unthreaded"  # a new conversation: a fresh Message-ID and nothing else
+
+
+class ReplyText(StrEnum):
+    """What the auto-responder writes above the mail it quotes."""
+
+    # An out-of-office in the words Dutch ones use.
+    AWAY = (
+        "Dank voor uw bericht. Ik ben afwezig tot en met 30 november en lees mijn e-mail niet. "
+        "Uw bericht wordt niet doorgestuurd."
+    )
+    # The worst case: no out-of-office wording at all, and a complaint in its own words.
+    COMPLAINT = (
+        "Dank voor uw bericht. Over mijn klacht: ik wil een klacht indienen over mijn "
+        "begeleider, die al drie keer niet is gekomen. Ik ben nooit teruggebeld en dit is "
+        "onacceptabel."
+    )
+
+
+def auto_reply(
+    original: EmailMessage, *, sender: str, style: ReplyStyle, text: ReplyText
+) -> EmailMessage:
+    """A reply as a badly made auto-responder writes it: "Re: <subject>", quoting the mail."""
+    reply = EmailMessage()
+    reply["From"] = sender
+    reply["To"] = str(original.get("Reply-To") or original.get("From") or "")
+    reply["Subject"] = f"Re: {str(original.get('Subject', '')).strip()}"
+    reply["Date"] = format_datetime(datetime.now(UTC))
+    reply["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "example.nl")
+    answered = str(original.get("Message-ID", "")).strip()
+    if style is ReplyStyle.THREADED and answered:
+        reply["In-Reply-To"] = answered
+        reply["References"] = f"{original.get('References', '')} {answered}".strip()
+    body = original.get_body(("plain",))
+    quoted = body.get_content() if body is not None else ""  # type: ignore[attr-defined]
+    reply.set_content(
+        f"{text.value}\n\nMet vriendelijke groet,\nAnna\n\n"
+        f"Op {original.get('Date', '')} schreef {original.get('From', '')}:\n"
+        + "".join(f"> {line}\n" for line in quoted.splitlines())
+    )
+    return reply
+
+
+class AutoResponder:
+    """A thread that watches one Dovecot INBOX and answers EVERY new message, over SMTP.
+
+    It never looks at who wrote or whether that was itself a machine: the responder a
+    complaints bot must survive without a mail loop.
+    """
+
+    def __init__(
+        self,
+        login: ImapLogin,
+        address: str,
+        smtp_port: int,
+        style: ReplyStyle,
+        text: ReplyText,
+        *,
+        interval: float = 0.05,
+    ) -> None:
+        self.login = login
+        self.address = address
+        self.smtp_port = smtp_port
+        self.style = style
+        self.text = text
+        self.interval = interval
+        self.answers: list[EmailMessage] = []  # what it sent, in order
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name=f"responder-{address}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def send(self, message: EmailMessage | bytes, to: str) -> None:
+        """Send a message as this account (the first complaint, for instance)."""
+        raw = message if isinstance(message, bytes) else bytes(message)
+        raw = re.sub(rb"\r?\n", b"\r\n", raw)  # smtplib sends bytes as they are; SMTP wants CRLF
+        with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=30) as smtp:
+            smtp.sendmail(self.address, [to], raw)
+
+    @property
+    def answered(self) -> int:
+        with self._lock:
+            return len(self.answers)
+
+    def wait_until_answered(self, count: int, timeout: float = 10) -> None:
+        """Block until `count` messages have been answered; raise if the responder broke."""
+        deadline = time.monotonic() + timeout
+        while self.answered < count:
+            if self._error is not None:
+                raise RuntimeError(f"the auto-responder stopped: {self._error!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the auto-responder answered {self.answered} of {count}")
+            time.sleep(0.02)
+
+    def _run(self) -> None:
+        try:
+            with self.login.client() as client:
+                client.select_folder("INBOX")
+                last = 0
+                while not self._stop.is_set():
+                    client.noop()  # see what was appended by other connections
+                    new = [u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
+                    fetched = client.fetch(new, ["RFC822"]) if new else {}
+                    for uid in sorted(fetched):
+                        original = message_from_bytes(
+                            fetched[uid][b"RFC822"], policy=policy.default
+                        )
+                        reply = auto_reply(
+                            original, sender=self.address, style=self.style, text=self.text
+                        )  # type: ignore[arg-type]
+                        self.send(reply, parseaddr(str(reply["To"]))[1])
+                        with self._lock:
+                            self.answers.append(reply)
+                        last = max(last, uid)
+                    self._stop.wait(self.interval)
+        except BaseException as exc:  # reported by wait_until_answered
+            self._error = exc
