@@ -22,7 +22,7 @@ from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
 from procedures import Procedure, WorkingCalendar, deadlines
-from rules import is_no_reply
+from rules import is_no_reply, new_text
 from storage import Case, Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
@@ -352,7 +352,7 @@ class Pipeline:
         """A message that answers one of our cases joins it as correspondence: never a new case,
         never a second acknowledgement. A withdrawal or appeal in it is put to an officer."""
         references = [message.in_reply_to or "", *message.references]
-        numbers = CASE_NUMBER.findall(message.subject or "")
+        numbers = CASE_NUMBER.findall(message.subject or "") or _quoted_case_numbers(message.text)
         if not any(references) and not numbers:
             return False
         found = casework.case_answered(session, references, numbers)
@@ -454,6 +454,15 @@ class Pipeline:
             return
         box.file_away(keys, quarantine=quarantine)
         summary.filed_away += len(keys)
+
+
+def _quoted_case_numbers(text: str) -> list[str]:
+    """Case numbers only in the quoted part: the sender answers one of our letters. A number in
+    the new text may introduce a new complaint that refers to an old one, so it does not count."""
+    if "K-" not in text and "k-" not in text:
+        return []
+    quoted = set(CASE_NUMBER.findall(text[:20_000]))
+    return sorted(quoted - set(CASE_NUMBER.findall(new_text(text))))
 
 
 def _advance(session: Session, mailbox: str, uids: list[int]) -> None:

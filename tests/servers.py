@@ -427,6 +427,8 @@ class ReplyStyle(StrEnum):
 
     THREADED = "threaded"  # In-Reply-To and References point to the mail it answers
     UNTHREADED = "unthreaded"  # a new conversation: a fresh Message-ID and nothing else
+    # A new conversation with a subject of its own: only the quoted letter links it to the case.
+    UNLINKED = "unlinked"
 
 
 class ReplyText(StrEnum):
@@ -453,6 +455,8 @@ def auto_reply(
     reply["From"] = sender
     reply["To"] = str(original.get("Reply-To") or original.get("From") or "")
     reply["Subject"] = f"Re: {str(original.get('Subject', '')).strip()}"
+    if style is ReplyStyle.UNLINKED:
+        reply.replace_header("Subject", "Bericht van Anna")
     reply["Date"] = format_datetime(datetime.now(UTC))
     reply["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "example.nl")
     answered = str(original.get("Message-ID", "")).strip()
