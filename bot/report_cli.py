@@ -37,7 +37,7 @@ def report(
         typer.Option("--period", "--periode", help=f"De periode: {PERIOD_FORMS}."),
     ] = None,
     csv_to: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--csv",
             help="Schrijf de tabellen als CSV (puntkomma, UTF-8): in een map (bestaand of eindigend "
@@ -71,16 +71,17 @@ def report(
         (err if as_json else console).print(f"Geschreven: {path}")
 
 
-def csv_paths(target: Path, label: str, names: list[str]) -> dict[str, Path]:
-    """A directory gets klachten-<periode>-<tabel>.csv; anything else is a prefix: <pad>-<tabel>.csv."""
-    text = str(target)
-    if target.is_dir() or text.endswith(("/", os.sep)):
-        return {name: target / f"klachten-{label}-{name}.csv" for name in names}
-    stem = target.name[:-4] if target.suffix.lower() == ".csv" else target.name
-    return {name: target.with_name(f"{stem}-{name}.csv") for name in names}
+def csv_paths(target: str | Path, label: str, names: list[str]) -> dict[str, Path]:
+    """A directory (existing, or written with a trailing /) gets klachten-<periode>-<tabel>.csv;
+    anything else is a prefix: <pad>-<tabel>.csv (rapport.csv → rapport-<tabel>.csv)."""
+    path = Path(target)
+    if path.is_dir() or str(target).endswith(("/", os.sep)):
+        return {name: path / f"klachten-{label}-{name}.csv" for name in names}
+    stem = path.name[:-4] if path.suffix.lower() == ".csv" else path.name
+    return {name: path.with_name(f"{stem}-{name}.csv") for name in names}
 
 
-def write_csv(result: Report, target: Path) -> list[Path]:
+def write_csv(result: Report, target: str | Path) -> list[Path]:
     """One CSV file per table, with a header row; returns the files written."""
     laid_out = tables(result)
     paths = csv_paths(target, result.period.label, [t.name for t in laid_out])
