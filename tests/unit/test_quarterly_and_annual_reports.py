@@ -156,6 +156,25 @@ def test_a_suspended_case_stays_within_term_by_its_paused_days(quarter: Quarter)
     assert answer.due == date(2026, 12, 2)
 
 
+def test_admissibility_is_measured_and_a_meldcode_hand_over_stops_the_clock(
+    sqlite_url: str,
+) -> None:
+    """ONS welzijn decides admissibility within two weeks; after a hand-over nothing runs late."""
+    store, ons = store_at(sqlite_url), office("ons-welzijn")
+    slow = register(store, ons, at("2026-03-02"))  # admissible by 03-16
+    _move(store, ons, slow, S.ADMISSIBILITY, "2026-03-03")
+    _move(store, ons, slow, S.INVESTIGATION, "2026-03-20")
+    handed = register(store, ons, at("2026-03-02"))
+    _move(store, ons, handed, S.HANDED_OVER, "2026-03-03")
+    result = report(store, ons, parse_period("2026"), as_of=date(2026, 12, 31))
+    terms = {t.step: (t.counted, t.within, t.late) for t in result.terms}
+    assert terms == {
+        "ontvangstbevestiging": (2, 2, 0), "ontvankelijkheid": (1, 0, 1), "bevindingen": (1, 0, 1),
+    }  # fmt: skip
+    assert {o.number for o in result.overruns} == {slow}
+    assert ("ontvankelijkheid", 4) in {(o.step, o.days_late) for o in result.overruns}
+
+
 def test_external_cases_are_listed(quarter: Quarter) -> None:
     """Referred to an outside body, or gone on to appeal and the external committee's advice."""
     routes = {r.number: r.route for r in q4(quarter).referrals}
