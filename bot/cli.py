@@ -22,6 +22,7 @@ import intake
 from bot import bootstrap, demo, labelling
 from bot.case_cli import case_app, digest, letter_app
 from bot.detection import Detection, training_set
+from bot.report_cli import report
 from bot.settings import Settings, load_settings
 from classify import load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
@@ -389,6 +390,7 @@ def model_rollback() -> None:
 app.add_typer(case_app, name="case")
 app.add_typer(letter_app, name="letter")
 app.command("digest")(digest)
+app.command("report")(report)
 
 procedure_app = typer.Typer(
     help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True
