@@ -5,7 +5,7 @@ in, and the letters each step sends. The CLI and (later) the web UI call these f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome
 from outbox import Envelope
 from outbox.case_letters import CaseFacts, case_letter, render_text
 from procedures import Preset, WorkingCalendar, load_preset, received_on
-from procedures.lifecycle import LABELS, Move, StepDue, check_move, schedule
+from procedures.lifecycle import LABELS, InvalidTransition, Move, StepDue, check_move, schedule
 from procedures.presets import PresetError, Term, term_end
 from storage import Case, Store, casework, records
 
@@ -181,6 +181,13 @@ def move(
         if current == CaseStatus.SUSPENDED:
             _end_pause(procedure, case, at)
         if target == CaseStatus.SUSPENDED:
+            answer = _answer_step(office, case)
+            if _local(procedure, at) > answer.due:
+                raise InvalidTransition(
+                    f"{case.number}: de termijn is al verstreken op {answer.due.isoformat()}; "
+                    "opschorten kan alleen binnen de termijn, zodat een overschrijding zichtbaar "
+                    "blijft. Leg de afspraak met de klager vast met klachtenbus case edit."
+                )
             case.suspended_since, case.resume_to = at, current
         if outcome is not None:
             case.outcome = outcome.value
@@ -199,8 +206,10 @@ def move(
             result.letters.append(_queue(session, office, case, "afsluiting", facts, at))
             if procedure.aftercare and closure != Closure.WITHDRAWN:
                 later = datetime.combine(
-                    _add(procedure.aftercare, at.date(), office.calendar), datetime.min.time(), UTC
-                ) + timedelta(hours=8)
+                    _add(procedure.aftercare, _local(procedure, at), office.calendar),
+                    time(9),
+                    ZoneInfo(procedure.time_zone),
+                )
                 result.letters.append(_queue(session, office, case, "nazorg", facts, later))
         case.status = target.value
         _sync_due(office, case)
@@ -320,7 +329,14 @@ def extend(
         return Result(case.number, case.status, [letter])
 
 
-def edit(store: Store, number: str, changes: dict[str, Any], *, actor: str) -> Result:
+def edit(
+    store: Store,
+    number: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> Result:
     """Fill in registration fields; every change is kept with its old value."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
@@ -342,6 +358,7 @@ def edit(store: Store, number: str, changes: dict[str, Any], *, actor: str) -> R
             actor=actor,
             kind="edit",
             details={name: [before[name], value] for name, value in changes.items()},
+            at=now,
         )
         return Result(case.number, case.status)
 

@@ -92,6 +92,13 @@ def test_suspension_stops_the_clock(store: Store) -> None:
     assert answer_due(store, hss, number) == date(2026, 4, 23)
 
 
+def test_an_overdue_case_cannot_hide_its_overrun_by_being_suspended(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    with pytest.raises(InvalidTransition, match="al verstreken op 2026-04-13"):
+        casework.suspend(store, hss, number, actor="Ank", reason="te laat", now=at("2026-04-14"))
+
+
 def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store) -> None:
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
