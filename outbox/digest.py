@@ -60,3 +60,43 @@ def digest_mail(
     message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
     message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
     return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+
+
+def meldcode_signal(
+    *,
+    case_number: str,
+    subject: str,
+    received_at: datetime,
+    reasons: list[str],
+    sender: str,
+    recipient: str,
+    organisation_name: str,
+) -> RenderedLetter:
+    """The internal alert when a complaint carries signs of domestic violence or child abuse:
+    the meldcode's route, not the complaint procedure, decides what happens next."""
+    context = {
+        "case_number": case_number,
+        "subject": one_line(subject),
+        "received_at": received_at,
+        "reasons": reasons,
+        "organisation_name": organisation_name,
+    }
+    message = MIMEMultipart("alternative")
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = Header(
+        one_line(f"SPOED meldcode: {case_number} vraagt om een afweging"), "utf-8"
+    ).encode()
+    message["Date"] = format_datetime(received_at)
+    message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
+    message["Message-ID"] = message_id
+    message["Importance"] = "high"
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message["X-Klachtenbus-Case"] = case_number
+    message["MIME-Version"] = "1.0"
+    text = _ENV.get_template("meldcode.txt.j2").render(context)
+    page = _ENV.get_template("meldcode.html.j2").render(context)
+    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
+    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
