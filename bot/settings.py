@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     organisation_postal_address: str = Field("", description="Postadres onder brieven.")
     procedure: str = Field(
         "hss",
-        description="Klachtenprocedure: een preset (awb, hss, kika, mik-piw-…, ons-welzijn, wkkgz) of een pad.",
+        description="Klachtenprocedure: een preset (awb, hss, kika, mik-piw-…, ons-welzijn, vlaanderen, wkkgz) of een pad.",
     )
     officers: dict[str, str] = Field(
         default_factory=dict,

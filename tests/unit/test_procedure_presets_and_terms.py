@@ -21,6 +21,7 @@ PRESETS = [
     "mik-piw-kinderopvang",
     "mik-piw-sociaal-werk",
     "ons-welzijn",
+    "vlaanderen",
     "wkkgz",
 ]
 

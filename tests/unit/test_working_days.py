@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from procedures import HSS, WorkingCalendar, deadlines
+from procedures import HSS, WorkingCalendar, deadlines, load_preset
 
 
 def test_hss_seven_working_days_over_christmas() -> None:
@@ -28,3 +28,14 @@ def test_terms_start_on_the_amsterdam_date_of_arrival() -> None:
     assert due.received_on == date(2026, 12, 23)
     assert due.acknowledge_by == date(2027, 1, 5)
     assert due.answer_by == date(2027, 2, 3)
+
+
+def test_a_flemish_organisation_keeps_belgian_holidays_in_brussels_time() -> None:
+    belgian = WorkingCalendar("BE")
+    assert belgian.add_working_days(date(2026, 7, 20), 1) == date(2026, 7, 22)  # 21 July
+    assert belgian.is_working_day(date(2026, 4, 27))  # Koningsdag is Dutch
+    assert not WorkingCalendar().is_working_day(date(2026, 4, 27))
+    flemish = load_preset("vlaanderen")
+    assert flemish.time_zone == "Europe/Brussels"
+    late = deadlines(flemish, datetime(2026, 12, 31, 23, 30, tzinfo=UTC), belgian)
+    assert late.received_on == date(2027, 1, 1)
