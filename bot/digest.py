@@ -16,6 +16,7 @@ from outbox.digest import Reminder, digest_mail
 from procedures.calendar import WorkingCalendar
 from procedures.lifecycle import open_roles
 from storage import Store, casework
+from storage.models import CaseEvent
 
 log = logging.getLogger(__name__)
 SOON = 3  # working days
@@ -38,6 +39,15 @@ def due_and_overdue(
         for case in casework.active_cases(session):
             roles = open_roles(CaseStatus(case.status))
             procedure = office.procedure_of(case)
+            for proposal in _open_proposals(case.events):
+                reminder = Reminder(
+                    case.number, case.subject, "voorstel", today, today, overdue=False, days=0,
+                    proposal=proposal,
+                )  # fmt: skip
+                handler = procedure.steps[-1].handler
+                found.append(
+                    Addressed(reminder, _recipients(officers, fallback, case.officer, handler))
+                )
             escalated = {(e.details or {}).get("step") for e in case.events if e.kind == "escalate"}
             for step in dates(office, case, on=today):
                 if step.step.role not in roles:
@@ -67,11 +77,7 @@ def due_and_overdue(
                         log.warning(
                             "%s: %s over de termijn; naar %s", case.number, step.step.name, to_role
                         )
-                recipients = {officers.get(handler, fallback)}
-                if to_role:
-                    recipients.add(officers.get(to_role, fallback))
-                if case.officer:
-                    recipients.add(case.officer)
+                recipients = _recipients(officers, fallback, case.officer, handler, to_role)
                 reminder = Reminder(
                     case_number=case.number,
                     subject=case.subject,
@@ -82,7 +88,7 @@ def due_and_overdue(
                     days=(today - step.warn_by).days if overdue else left,
                     escalated_to=to_role if to_role != handler else "",
                 )
-                found.append(Addressed(reminder, tuple(sorted(recipients))))
+                found.append(Addressed(reminder, recipients))
     return found
 
 
@@ -118,6 +124,28 @@ def send_digests(
             message_id=letter.message_id,
         )
     return {address: len(items) for address, items in per_officer.items()}
+
+
+def _recipients(
+    officers: dict[str, str], fallback: str, assigned: str | None, *roles: str
+) -> tuple[str, ...]:
+    """The officers of these roles (the mailbox itself when a role has nobody), and whoever
+    the case is assigned to."""
+    found = {officers.get(role, fallback) for role in roles if role}
+    if assigned:
+        found.add(assigned)
+    return tuple(sorted(found))
+
+
+def _open_proposals(events: list[CaseEvent]) -> list[str]:
+    """Proposals made since the case last moved: still waiting for an officer."""
+    waiting: list[str] = []
+    for event in events:
+        if event.kind == "move":
+            waiting = []
+        elif event.kind == "proposal" and event.reason:
+            waiting.append(event.reason)
+    return waiting
 
 
 def _next_in_chain(chain: tuple[str, ...], handler: str, level: int) -> str:

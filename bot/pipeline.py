@@ -365,13 +365,16 @@ class Pipeline:
             session, case, actor=sender, kind="correspondence", reason=matched_by,
             details={"message": row_id, "kind": kind},
         )  # fmt: skip
-        proposals = {Flag.WITHDRAWAL: "afgesloten (ingetrokken)", Flag.APPEAL: "beroep"}
-        for flag, step in proposals.items():
+        proposals = {
+            Flag.WITHDRAWAL: ("intrekking", "afgesloten --afloop ingetrokken"),
+            Flag.APPEAL: ("beroep", "beroep"),
+        }
+        for flag, (what, step) in proposals.items():
             if flag in flags and kind != Kind.OTHER:
                 casework.add_event(
                     session, case, actor=SYSTEM, kind="proposal",
-                    reason=f"Het bericht van {sender} lijkt een {flag.value}: zet de zaak op "
-                    f"'{step}' als dat klopt (klachtenbus case move).",
+                    reason=f"Het bericht van {sender} lijkt een {what}; klopt dat, zet de zaak "
+                    f"dan op {step} (klachtenbus case move {case.number} {step}).",
                     details={"message": row_id, "flag": flag.value},
                 )  # fmt: skip
         log.info("Bericht %s hoort bij %s (%s)", row_id, case.number, matched_by)

@@ -24,6 +24,7 @@ class Reminder:
     overdue: bool
     days: int  # working days left, or days overdue
     escalated_to: str = ""  # the role it went to because it is overdue
+    proposal: str = ""  # a move a reply suggests, for an officer to confirm
 
 
 def digest_mail(
@@ -37,10 +38,12 @@ def digest_mail(
 ) -> RenderedLetter:
     """Internal mail, marked auto-generated so no colleague's auto-reply answers it."""
     overdue = [r for r in reminders if r.overdue]
-    soon = [r for r in reminders if not r.overdue]
+    proposals = [r for r in reminders if r.proposal]
+    soon = [r for r in reminders if not r.overdue and not r.proposal]
     context = {
         "overdue": overdue,
         "soon": soon,
+        "proposals": proposals,
         "today": today,
         "organisation_name": organisation_name,
     }

@@ -214,3 +214,14 @@ def test_every_preset_can_preview_every_letter(store: Store, preset: str) -> Non
 def test_an_unknown_case_says_where_to_look(store: Store) -> None:
     with pytest.raises(casework.CaseNotFound, match="klachtenbus cases"):
         casework.show(store, office(), "K-2026-9999")
+
+
+def test_officers_are_warned_by_the_earlier_of_the_legal_term_and_the_own_target(
+    store: Store,
+) -> None:
+    awb = office("awb")
+    number = register(store, awb, at("2026-04-02"))
+    answer = next(s for s in casework.show(store, awb, number).steps if s.step.role == "answer")
+    assert answer.due == date(2026, 5, 18)  # Ascension Day and a decree day move the legal end
+    assert answer.target == date(2026, 5, 14)  # the plain six weeks, kept as the own target
+    assert answer.warn_by == date(2026, 5, 14)

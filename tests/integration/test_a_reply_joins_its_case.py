@@ -1,0 +1,58 @@
+"""A complainant who answers our letter adds to the same case; a withdrawal in the answer is put
+to an officer to confirm, and the morning digest asks for it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot import bootstrap, casework
+from bot.digest import due_and_overdue
+from tests.builders import complaint, mail
+from tests.conftest import MailboxAccount, prepare_database, settings_for
+from tests.pipeline_helpers import pipeline_for
+from tests.servers import SmtpSink
+
+
+def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
+    request: pytest.FixtureRequest,
+    mailbox: MailboxAccount,
+    sqlite_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+    smtp: SmtpSink,
+) -> None:
+    prepare_database(sqlite_url, trained_model)
+    settings = settings_for(mailbox, smtp, sqlite_url, tmp_path)
+    pipeline, store = pipeline_for(settings)
+    request.addfinalizer(pipeline.close)
+    office = bootstrap.office_of(settings)
+    mailbox.append(complaint(1))
+    pipeline.poll(bootstrap.mailbox_of(settings))
+    pipeline.sender.send_due(bootstrap.mailer_of(settings))
+    letter = smtp.received[0].message
+
+    mailbox.append(
+        mail(
+            "Mijn klacht",  # no case number: only the headers link it
+            "Beste mevrouw,\n\nIk trek mijn klacht in. Het is inmiddels opgelost met mijn "
+            "begeleider.\n\nGroet, Klager 1",
+            sender="Klager 1 <klager1@example.nl>",
+            headers={"In-Reply-To": letter["Message-ID"]},
+        )
+    )
+    summary = pipeline.poll(bootstrap.mailbox_of(settings))
+
+    assert summary.by_kind == {"followup": 1}
+    assert pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 0
+    number = str(letter["X-Klachtenbus-Case"])
+    view = casework.show(store, office, number)
+    assert view.case["status"] == "acknowledged"  # nothing moves without an officer
+    assert [m["subject"] for m in view.correspondence] == ["Mijn klacht"]
+    (proposal,) = [e for e in view.events if e["kind"] == "proposal"]
+    assert "lijkt een intrekking" in proposal["reason"]
+    assert f"case move {number} afgesloten --afloop ingetrokken" in proposal["reason"]
+    waiting = [a.reminder for a in due_and_overdue(store, office, {}, date.today())]
+    assert [(r.case_number, r.step) for r in waiting if r.proposal] == [(number, "voorstel")]
