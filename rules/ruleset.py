@@ -50,9 +50,9 @@ class Rule:
         """The patterns as at most two alternations, searched instead of one by one."""
         return _combine(self.patterns)
 
-    def search(self, lowered: str) -> re.Match[str] | None:
+    def search(self, lowered: str, start: int = 0) -> re.Match[str] | None:
         """The earliest match of any of the rule's patterns in the lower-cased text."""
-        found = [m for m in (p.search(lowered) for p in self.matchers) if m]
+        found = [m for m in (p.search(lowered, start) for p in self.matchers) if m]
         return min(found, key=lambda m: m.start()) if found else None
 
 
