@@ -41,6 +41,7 @@ class Verdict:
     machine_reasons: tuple[str, ...]
     flags: frozenset[Flag]
     judged_text: str  # subject plus the sender's new text: what rules and classifier read
+    machine_hits: tuple[RuleHit, ...] = ()  # the machine-mail wording rules that hit
 
     @property
     def is_machine(self) -> bool:
@@ -102,4 +103,5 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
         machine_reasons=tuple(machine),
         flags=frozenset(flags),
         judged_text=text,
+        machine_hits=tuple(h for h in hits if h.marker is Marker.MACHINE),
     )
