@@ -156,6 +156,8 @@ def classify_files(
                 "complaint_probability": decision.complaint_probability,
                 "reasons": list(decision.reasons),
                 "flags": {f.value: f in decision.flags for f in Flag},
+                "rule_hits": [asdict(h) for h in decision.rule_hits],
+                "top_terms": list(decision.top_terms),
             }
         except MessageUnparseable as exc:
             row |= {
@@ -163,6 +165,8 @@ def classify_files(
                 "complaint_probability": None,
                 "reasons": [f"Onleesbaar bericht: {exc}"],
                 "flags": {f.value: False for f in Flag},
+                "rule_hits": [],
+                "top_terms": [],
                 "error": str(exc),
             }
         if as_json:
@@ -201,7 +205,7 @@ def evaluate_detection(
     ] = False,
 ) -> None:
     """Meet de herkenning op het corpus: kruisvalidatie en een apart gehouden deel."""
-    from bot.evaluation import evaluate
+    from bot.evaluation import calibration_table, evaluate
 
     try:
         settings = _settings()
@@ -260,6 +264,7 @@ def evaluate_detection(
     for truth, row in combined.confusion.items():
         matrix.add_row(_KIND_NL.get(truth, truth), *(str(n) for n in row.values()))
     console.print(matrix)
+    console.print(calibration_table(result))
 
 
 @app.command()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import classify
-from classify import Decision, LabelledMessage, Sample, Thresholds
+from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
 from klachtenbus.vocabulary import Kind
 from rules import Marker, RuleSet, Verdict, judge, load_rules, machine_reasons
@@ -48,9 +48,18 @@ class Detection:
                 rule_reasons=tuple(verdict.reasons),
                 top_terms=assessment.top_terms,
                 thresholds=self.thresholds,
+                rule_hits=findings_of(verdict),
             )
             for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
         ]
+
+
+def findings_of(verdict: Verdict) -> tuple[RuleFinding, ...]:
+    """The rule hits as the decision carries them, machine-mail rules included."""
+    return tuple(
+        RuleFinding(h.rule, h.marker.value, h.explanation, h.excerpt)
+        for h in verdict.hits + verdict.machine_hits
+    )
 
 
 def sample_of(verdict: Verdict) -> Sample:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rich.table import Table
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 import classify
 from bot.detection import as_message, sample_of
 from classify import LabelledMessage, Thresholds
-from classify.evaluation import Report, report
+from classify.evaluation import Calibration, Report, calibration, report
 from classify.model import RANDOM_STATE
 from klachtenbus.vocabulary import Flag, Kind
 from rules import RuleSet, Verdict, judge, machine_reasons
@@ -26,6 +27,8 @@ class Evaluation:
     cross_validated: list[Report]
     held_out_size: int
     training_size: int
+    held_out_calibration: Calibration  # of the model's complaint probability
+    cross_validated_calibration: Calibration
     folds: int = FOLDS
 
     @property
@@ -46,14 +49,16 @@ def evaluate(
         stratify=[str(k) for k in truth],
         random_state=RANDOM_STATE,
     )
-    held_out = _reports(corpus, messages, verdicts, train_idx, test_idx, thresholds)
+    held_out_rows = _predict(corpus, messages, verdicts, train_idx, test_idx, thresholds)
+    held_out = _reports(corpus, held_out_rows)
     predictions: dict[str, list[tuple[int, Kind, bool]]] = {}
+    probabilities: list[tuple[int, float]] = []
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=RANDOM_STATE)
     for fold_train, fold_test in folds.split(indices, [str(k) for k in truth]):
-        for name, rows in _predict(
-            corpus, messages, verdicts, fold_train, fold_test, thresholds
-        ).items():
+        fold = _predict(corpus, messages, verdicts, fold_train, fold_test, thresholds)
+        for name, rows in fold.rows.items():
             predictions.setdefault(name, []).extend(rows)
+        probabilities += fold.probabilities
     cross = []
     for name, rows in predictions.items():
         rows.sort()
@@ -66,12 +71,33 @@ def evaluate(
                 meldcode_predicted=[m for _, _, m in rows],
             )
         )
-    return Evaluation(held_out, cross, len(test_idx), len(train_idx))
+    return Evaluation(
+        held_out,
+        cross,
+        len(test_idx),
+        len(train_idx),
+        held_out_calibration=_calibration(corpus, held_out_rows.probabilities),
+        cross_validated_calibration=_calibration(corpus, probabilities),
+    )
 
 
-def _reports(corpus, messages, verdicts, train_idx, test_idx, thresholds) -> list[Report]:  # type: ignore[no-untyped-def]
+def _calibration(
+    corpus: Sequence[LabelledMessage], probabilities: list[tuple[int, float]]
+) -> Calibration:
+    return calibration(
+        [p for _, p in probabilities], [corpus[i].kind is Kind.COMPLAINT for i, _ in probabilities]
+    )
+
+
+@dataclass(frozen=True)
+class _Predictions:
+    rows: dict[str, list[tuple[int, Kind, bool]]]  # per way of deciding: (index, kind, meldcode)
+    probabilities: list[tuple[int, float]]  # (index, the model's complaint probability)
+
+
+def _reports(corpus: Sequence[LabelledMessage], predictions: _Predictions) -> list[Report]:
     out = []
-    for name, rows in _predict(corpus, messages, verdicts, train_idx, test_idx, thresholds).items():
+    for name, rows in predictions.rows.items():
         out.append(
             report(
                 name,
@@ -91,16 +117,18 @@ def _predict(
     train_idx: np.ndarray,
     test_idx: np.ndarray,
     thresholds: Thresholds,
-) -> dict[str, list[tuple[int, Kind, bool]]]:
+) -> _Predictions:
     samples = [sample_of(v) for v in verdicts]
     detector = classify.train([samples[i] for i in train_idx], [corpus[i].kind for i in train_idx])
     assessments = detector.assess([samples[i] for i in test_idx], top=0)
     rows: dict[str, list[tuple[int, Kind, bool]]] = {"regels": [], "model": [], "samen": []}
+    probabilities_of: list[tuple[int, float]] = []
     for i, assessment in zip(test_idx, assessments, strict=True):
         verdict, message = verdicts[i], messages[i]
         meldcode = Flag.MELDCODE in verdict.flags
         rows["regels"].append((int(i), rules_only(verdict), meldcode))
         probabilities = assessment.probabilities
+        probabilities_of.append((int(i), probabilities.get(Kind.COMPLAINT, 0.0)))
         rows["model"].append((int(i), max(probabilities, key=probabilities.__getitem__), meldcode))
         decision = classify.decide(
             probabilities,
@@ -112,7 +140,7 @@ def _predict(
             thresholds=thresholds,
         )
         rows["samen"].append((int(i), decision.kind, meldcode))
-    return rows
+    return _Predictions(rows, probabilities_of)
 
 
 def rules_only(verdict: Verdict) -> Kind:
@@ -120,3 +148,37 @@ def rules_only(verdict: Verdict) -> Kind:
     if verdict.is_machine:
         return Kind.OTHER
     return Kind.COMPLAINT if verdict.hss_markers else Kind.REMARK
+
+
+def calibration_table(result: Evaluation) -> Table:
+    """Reliability of the complaint probability, held-out and cross-validated side by side."""
+    held, cross = result.held_out_calibration, result.cross_validated_calibration
+    table = Table(
+        "kans",
+        "apart n",
+        "apart gem.",
+        "apart klacht",
+        "kruis n",
+        "kruis gem.",
+        "kruis klacht",
+        title=(
+            f"Kalibratie van het model: Brier {held.brier:.3f} apart / {cross.brier:.3f} kruis "
+            f"(basiskans {cross.brier_base_rate:.3f}); ECE {held.expected_calibration_error:.3f}"
+            f" / {cross.expected_calibration_error:.3f}"
+        ),
+    )
+    held_bins = {(b.low, b.high): b for b in held.bins}
+    for b in cross.bins:
+        h = held_bins.get((b.low, b.high))
+        table.add_row(
+            f"{b.low:.1f}-{b.high:.1f}",
+            *(
+                (str(h.count), f"{h.mean_probability:.2f}", f"{h.complaint_share:.2f}")
+                if h
+                else ("0", "-", "-")
+            ),
+            str(b.count),
+            f"{b.mean_probability:.2f}",
+            f"{b.complaint_share:.2f}",
+        )
+    return table

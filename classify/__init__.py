@@ -7,7 +7,7 @@ decisions, such as the main process beside a helper, never pays for importing sc
 from typing import TYPE_CHECKING, Any
 
 from classify.corpus import LabelledMessage, load_corpus, seed_dir
-from classify.decision import Decision, Thresholds, decide
+from classify.decision import Decision, RuleFinding, Thresholds, decide
 from classify.sample import Sample
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ __all__ = [
     "Decision",
     "Detector",
     "LabelledMessage",
+    "RuleFinding",
     "Sample",
     "Thresholds",
     "decide",

@@ -19,11 +19,23 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class RuleFinding:
+    """One rule that hit, as an officer reads it: which rule, what it marks, why, on which words."""
+
+    rule: str
+    marker: str
+    explanation: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
 class Decision:
     kind: Kind
     complaint_probability: float
     reasons: tuple[str, ...]
     flags: frozenset[Flag]
+    rule_hits: tuple[RuleFinding, ...] = ()
+    top_terms: tuple[str, ...] = ()  # readable words that pushed most towards `complaint`
 
 
 def decide(
@@ -36,6 +48,7 @@ def decide(
     rule_reasons: tuple[str, ...],
     top_terms: tuple[str, ...] = (),
     thresholds: Thresholds = Thresholds(),
+    rule_hits: tuple[RuleFinding, ...] = (),
 ) -> Decision:
     """A complaint is never silently dropped: when the signals disagree, `uncertain`."""
     p = probabilities.get(Kind.COMPLAINT, 0.0)
@@ -66,5 +79,10 @@ def decide(
         kind = Kind.UNCERTAIN  # a possible abuse signal always reaches an officer
         reasons.append("Mogelijk meldcode-signaal: een medewerker beoordeelt dit bericht.")
     return Decision(
-        kind=kind, complaint_probability=round(p, 4), reasons=tuple(reasons), flags=flags
+        kind=kind,
+        complaint_probability=round(p, 4),
+        reasons=tuple(reasons),
+        flags=flags,
+        rule_hits=rule_hits,
+        top_terms=top_terms,
     )

@@ -80,3 +80,54 @@ def report(
         else 0.0,
         meldcode_recall=meldcode,
     )
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Messages whose complaint probability fell in [low, high): how many truly were one."""
+
+    low: float
+    high: float
+    count: int
+    mean_probability: float
+    complaint_share: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Whether the complaint probability means what it says.
+
+    Brier score: mean squared gap between the probability and the truth (0 is perfect; always
+    saying the base rate scores `base_rate * (1 - base_rate)`). Expected calibration error:
+    the count-weighted gap between mean probability and complaint share over the bins.
+    """
+
+    brier: float
+    brier_base_rate: float
+    expected_calibration_error: float
+    bins: list[ReliabilityBin]
+
+
+def calibration(
+    probabilities: Sequence[float], is_complaint: Sequence[bool], bins: int = 10
+) -> Calibration:
+    n = len(probabilities)
+    truth = [1.0 if t else 0.0 for t in is_complaint]
+    brier = sum((p - t) ** 2 for p, t in zip(probabilities, truth, strict=True)) / n
+    base = sum(truth) / n
+    out: list[ReliabilityBin] = []
+    gap = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [
+            (p, t)
+            for p, t in zip(probabilities, truth, strict=True)
+            if low <= p < high or (b == bins - 1 and p == 1.0)
+        ]
+        if not members:
+            continue
+        mean_p = sum(p for p, _ in members) / len(members)
+        share = sum(t for _, t in members) / len(members)
+        gap += len(members) * abs(mean_p - share)
+        out.append(ReliabilityBin(low, high, len(members), mean_p, share))
+    return Calibration(brier, base * (1 - base), gap / n, out)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -36,8 +38,15 @@ def _markers(samples: Sequence[Sample]) -> list[dict[str, int]]:
     return [{m: 1 for m in s.markers} for s in samples]
 
 
+# The model's probabilities are calibrated on held-out folds of the training data, so that
+# "0.8" means about eight in ten such messages are complaints and the cut-offs mean something.
+CALIBRATION_FOLDS = 5
+# Weak regularisation: the calibration, not C, decides how sure the probabilities are.
+C_REGULARISATION = 8.0
+CALIBRATION_METHOD = "sigmoid"  # isotonic overfits a few hundred messages per class
+
+
 def build_pipeline() -> Pipeline:
-    text = FunctionTransformer(_texts)
     return Pipeline(
         [
             (
@@ -48,7 +57,7 @@ def build_pipeline() -> Pipeline:
                             "words",
                             Pipeline(
                                 [
-                                    ("pick", text),
+                                    ("pick", FunctionTransformer(_texts)),
                                     (
                                         "tfidf",
                                         TfidfVectorizer(
@@ -94,12 +103,37 @@ def build_pipeline() -> Pipeline:
             ),
             (
                 "model",
-                LogisticRegression(
-                    C=8.0, max_iter=3000, class_weight="balanced", random_state=RANDOM_STATE
+                CalibratedClassifierCV(
+                    LogisticRegression(
+                        C=C_REGULARISATION,
+                        max_iter=3000,
+                        class_weight="balanced",
+                        random_state=RANDOM_STATE,
+                    ),
+                    method=CALIBRATION_METHOD,
+                    cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=RANDOM_STATE),
+                    n_jobs=2,  # the calibration folds in parallel on two cores
+                    ensemble=False,  # one linear model on all data: its weights explain, it is fast
                 ),
             ),
         ]
     )
+
+
+# How a marker feature is named to an officer among the weightiest terms.
+_MARKER_NAMES = {
+    "complaint-word": "klachtwoord (HSS 1)",
+    "strong-wording": "krachtige bewoording (HSS 2)",
+    "blame-act": "verwijt handelen of nalaten (HSS 3)",
+    "blame-behaviour": "verwijt gedrag (HSS 4)",
+    "exclusion": "uitzondering",
+    "machine": "automatisch bericht",
+    "meldcode": "meldcode-signaal",
+    "withdrawal": "intrekking",
+    "appeal": "beroep",
+    "followup": "vervolg",
+}
+_EDGE_PUNCTUATION = "\"'.,;:!?()[]{}<>«»“”‘’*_/\\|-–—"
 
 
 class Detector:
@@ -108,49 +142,102 @@ class Detector:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.classes = [Kind(c) for c in pipeline.classes_]
-        self._names: np.ndarray | None = None
+        union: FeatureUnion = pipeline.named_steps["features"]
+        names = [sub.steps[-1][1].get_feature_names_out() for _, sub in union.transformer_list]
+        self._names = np.concatenate(names)
+        # which block each feature column belongs to: 0 words, 1 character n-grams, 2 markers
+        self._block = np.concatenate(
+            [np.full(len(n), i, dtype=np.int8) for i, n in enumerate(names)]
+        )
+        calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
+        linear: LogisticRegression = calibrated.calibrated_classifiers_[0].estimator
+        self._weights = (
+            linear.coef_[self.classes.index(Kind.COMPLAINT)]
+            if Kind.COMPLAINT in self.classes
+            else None
+        )
 
     @property
     def feature_names(self) -> np.ndarray:
-        if self._names is None:
-            union: FeatureUnion = self.pipeline.named_steps["features"]
-            self._names = np.concatenate(
-                [sub.steps[-1][1].get_feature_names_out() for _, sub in union.transformer_list]
-            )
         return self._names
 
     def assess(self, samples: Sequence[Sample], top: int = 5) -> list[Assessment]:
-        """Probabilities and the strongest complaint terms, from one pass over the features."""
+        """Calibrated probabilities and the terms that pushed most towards `complaint`."""
         features: FeatureUnion = self.pipeline.named_steps["features"]
-        model: LogisticRegression = self.pipeline.named_steps["model"]
+        model: CalibratedClassifierCV = self.pipeline.named_steps["model"]
         matrix = features.transform(list(samples)).tocsr()
         probabilities = model.predict_proba(matrix)
-        if Kind.COMPLAINT in self.classes:
-            weights = model.coef_[self.classes.index(Kind.COMPLAINT)]
-            contributions = matrix.multiply(weights).tocsr()
-        else:
-            contributions = None
+        contributions = (
+            matrix.multiply(self._weights).tocsr() if top and self._weights is not None else None
+        )
         out = []
         for i, row in enumerate(probabilities):
-            terms: list[str] = []
+            terms: tuple[str, ...] = ()
             if contributions is not None:
                 start, end = contributions.indptr[i], contributions.indptr[i + 1]
-                data, indices = contributions.data[start:end], contributions.indices[start:end]
-                order = np.argsort(data)[::-1][:top]
-                terms = [str(self.feature_names[indices[j]]).strip() for j in order if data[j] > 0]
-            out.append(
-                Assessment(dict(zip(self.classes, map(float, row), strict=True)), tuple(terms))
-            )
+                terms = self._readable_terms(
+                    samples[i],
+                    contributions.indices[start:end],
+                    contributions.data[start:end],
+                    top,
+                )
+            out.append(Assessment(dict(zip(self.classes, map(float, row), strict=True)), terms))
         return out
+
+    def _readable_terms(
+        self, sample: Sample, indices: np.ndarray, data: np.ndarray, top: int
+    ) -> tuple[str, ...]:
+        """Words, word pairs and markers with their summed weight; a character n-gram's weight
+        goes to the word of the message it came from, so an officer never reads " kl"."""
+        positive = data > 0
+        indices, data = indices[positive], data[positive]
+        if not len(data):
+            return ()
+        order = np.argsort(data)[::-1][: top * 8]  # the strongest few dozen carry the weight
+        scores: dict[str, float] = {}
+        padded: str | None = None
+        for j in order:
+            name = str(self._names[indices[j]])
+            block = self._block[indices[j]]
+            if block == 2:
+                kind, _, marker = name.partition(":")
+                label = _MARKER_NAMES.get(marker, marker)
+                term = f"[{label}]" if kind == "hit" else f"[{label}, niet meegeteld]"
+            elif block == 1:
+                if padded is None:
+                    padded = (
+                        " " + " ".join(sample.text[:CLASSIFIED_CHARACTERS].lower().split()) + " "
+                    )
+                term = _word_around(padded, name)
+                if not term:
+                    continue
+            else:
+                term = name
+            scores[term] = scores.get(term, 0.0) + float(data[j])
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        return tuple(term for term, _ in ranked[:top])
 
     def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
         return [a.probabilities for a in self.assess(samples, top=0)]
 
 
+def _word_around(padded: str, ngram: str) -> str:
+    """The first whitespace-delimited word of the text that holds this character n-gram
+    (char_wb n-grams never cross a space), without its surrounding punctuation."""
+    at = padded.find(ngram)
+    if at < 0:
+        return ""
+    core = ngram.strip()
+    inner = at + ngram.index(core) if core else at
+    left = padded.rfind(" ", 0, inner + 1) + 1
+    right = padded.find(" ", inner + len(core))
+    return padded[left:right].strip(_EDGE_PUNCTUATION)
+
+
 @dataclass(frozen=True)
 class Assessment:
     probabilities: dict[Kind, float]
-    top_terms: tuple[str, ...]  # the features that pushed most towards `complaint`
+    top_terms: tuple[str, ...]  # readable words and markers that pushed most towards `complaint`
 
 
 def train(samples: Sequence[Sample], labels: Sequence[Kind]) -> Detector:

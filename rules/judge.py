@@ -21,6 +21,9 @@ _FLAG_OF = {
 JUDGED_CHARACTERS = 20_000
 _SHOUTING = re.compile(r"\b[A-ZÄËÏÖÜ]{4,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
 _REPLY_SUBJECT = re.compile(r"^\s*(re|antw|aw|sv|réf)\s*:", re.IGNORECASE)
+# A reply or forward repeats the earlier subject ("Re: Automatisch antwoord: ..."): it says
+# nothing about whether this message came from a machine.
+_QUOTED_SUBJECT = re.compile(r"^\s*(re|antw|aw|sv|réf|fw|fwd|doorst|wg|tr)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Verdict:
     machine_reasons: tuple[str, ...]
     flags: frozenset[Flag]
     judged_text: str  # subject plus the sender's new text: what rules and classifier read
+    machine_hits: tuple[RuleHit, ...] = ()  # the machine-mail wording rules that hit
 
     @property
     def is_machine(self) -> bool:
@@ -62,8 +66,9 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     raw_hits: list[RuleHit] = []
     lowered = text.lower()
     same_length = len(lowered) == len(text)  # then spans match and the excerpt keeps its case
+    machine_from = len(message.subject[:1000]) + 1 if _QUOTED_SUBJECT.match(message.subject) else 0
     for rule in rules.rules:
-        found = rule.search(lowered)
+        found = rule.search(lowered, machine_from if rule.marker is Marker.MACHINE else 0)
         if found:
             matched = text[found.start() : found.end()] if same_length else found.group(0)
             excerpt = " ".join(matched.split())[:80]
@@ -98,4 +103,5 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
         machine_reasons=tuple(machine),
         flags=frozenset(flags),
         judged_text=text,
+        machine_hits=tuple(h for h in hits if h.marker is Marker.MACHINE),
     )

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from intake.message import ParsedMessage
+
+# RFC 2369 list headers and the older Mailing-List: a list or newsletter server sent this.
+_LIST_HEADERS = frozenset(
+    {
+        "list-id",
+        "list-unsubscribe",
+        "list-subscribe",
+        "list-post",
+        "list-help",
+        "list-owner",
+        "list-archive",
+        "mailing-list",
+    }
+)
 
 _REPORT_TYPES = {
     "message/delivery-status",
@@ -43,14 +59,17 @@ def machine_reasons(message: ParsedMessage) -> list[str]:
     precedence = h.get("precedence", "").strip().lower()
     if precedence in ("bulk", "list", "junk", "auto_reply"):
         reasons.append(f"Kopregel Precedence: {precedence}.")
-    if "list-id" in h or "list-unsubscribe" in h:
-        reasons.append("Kopregels List-Id/List-Unsubscribe: mailinglijst of nieuwsbrief.")
+    lists = sorted(_LIST_HEADERS.intersection(h))
+    if lists:
+        named = "/".join(name.title() for name in lists)
+        reasons.append(f"Kopregel {named}: mailinglijst of nieuwsbrief (RFC 2369).")
     if message.content_type == "multipart/report" or _REPORT_TYPES.intersection(message.parts):
         reasons.append("MIME-rapport (afleverfout, leesbevestiging of agenda-uitnodiging).")
     if "return-path" in h and h["return-path"].strip() in ("<>", ""):
         reasons.append("Leeg Return-Path: bericht van een mailserver.")
     sender = message.sender.email if message.sender else ""
-    if sender.split("@", 1)[0] in ("mailer-daemon", "postmaster"):
+    local = re.sub(r"[-_.]", "", sender.split("@", 1)[0].lower())
+    if local in ("mailerdaemon", "postmaster"):  # also post_master, mailer_daemon
         reasons.append(f"Afzender {sender} is een mailserver.")
     return reasons
 

@@ -10,7 +10,7 @@ _QUOTE_HEADERS = re.compile(
     r"""^\s*(
         (op|on|am|le)\s.{3,120}(schreef|wrote|schrieb|a\s+écrit)\s*.{0,120}:\s*$
       | -{2,}\s*(oorspronkelijk\s+bericht|original\s+message|ursprüngliche\s+nachricht|message\s+d'origine|doorgestuurd\s+bericht|forwarded\s+message)\s*-{2,}
-      | (van|from|von|de)\s*:\s.+\n\s*(verzonden|sent|gesendet|envoyé|datum|date)\s*:
+      | (van|from|von|de)\s*:\s.+\n\s*(verzonden|sent|gesendet|envoyé|datum|date|aan|to|an|à|onderwerp|subject|betreff|objet)\s*:
       | _{20,}\s*$
     )""",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,

@@ -9,6 +9,8 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own parse tree
+from typing import Any
 
 from klachtenbus.errors import AdminFileError, line_of_block
 
@@ -50,9 +52,15 @@ class Rule:
         """The patterns as at most two alternations, searched instead of one by one."""
         return _combine(self.patterns)
 
-    def search(self, lowered: str) -> re.Match[str] | None:
-        """The earliest match of any of the rule's patterns in the lower-cased text."""
-        found = [m for m in (p.search(lowered) for p in self.matchers) if m]
+    def search(self, lowered: str, start: int = 0) -> re.Match[str] | None:
+        """The earliest match of any of the rule's patterns in the lower-cased text.
+
+        A pattern with a word every match must contain runs only when that word is in the
+        text (a substring test costs next to nothing); the rest run as one alternation.
+        """
+        always, keyed = _plan(self.patterns)
+        candidates = always + tuple(p for word, p in keyed if word in lowered)
+        found = [m for m in (p.search(lowered, start) for p in candidates) if m]
         return min(found, key=lambda m: m.start()) if found else None
 
 
@@ -79,6 +87,40 @@ def _combine(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ..
     if free:
         out.append(re.compile("|".join(f"(?:{p})" for p in free), flags))
     return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _plan(
+    patterns: tuple[re.Pattern[str], ...],
+) -> tuple[tuple[re.Pattern[str], ...], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Split the patterns into those keyed by a literal they require and the rest, combined."""
+    keyed = tuple((word, p) for p in patterns if (word := _required_literal(p)))
+    rest = tuple(p for p in patterns if not _required_literal(p))
+    return (_combine(rest) if rest else ()), keyed
+
+
+@lru_cache(maxsize=8192)
+def _required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of plain characters (at least three) that every match contains, or ""."""
+    best = ""
+
+    def walk(items: Any) -> None:
+        nonlocal best
+        run = ""
+        for op, av in items:
+            if op is _constants.LITERAL:
+                run += chr(av)
+                continue
+            best = max(best, run, key=len)
+            run = ""
+            if op is _constants.SUBPATTERN:
+                walk(av[-1])
+            elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
+                walk(av[2])
+        best = max(best, run, key=len)
+
+    walk(_parser.parse(pattern.pattern, pattern.flags))
+    return best if len(best) >= 3 else ""
 
 
 def default_rules_path() -> Path:

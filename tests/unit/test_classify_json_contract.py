@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
-from tests.builders import complaint, out_of_office, remark
+from tests.builders import complaint, mail, out_of_office, remark
 from tests.conftest import environment_for, prepare_database, settings_for
 from tests.corpus import real_corpus
 
-KEYS = {"file", "kind", "complaint_probability", "reasons", "flags"}
+# The fields the contract promises; fields may be added, never removed or renamed.
+KEYS = {"file", "kind", "complaint_probability", "reasons", "flags", "rule_hits", "top_terms"}
 FLAGS = {"meldcode", "withdrawal", "appeal", "followup"}
 
 
@@ -59,3 +61,40 @@ def test_classify_works_before_init_by_training_on_the_spot(tmp_path: Path) -> N
     env = environment_for(settings_for(None, None, f"sqlite:///{tmp_path / 'leeg.db'}", tmp_path))
     [row] = classify([tmp_path / "klacht.eml"], env)
     assert row["kind"] == "complaint"
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def test_the_explanation_names_the_rules_and_readable_words(
+    tmp_path: Path, sqlite_url: str, trained_model: tuple[Path, str]
+) -> None:
+    """Each rule hit comes with its Dutch explanation and matched words; the weightiest terms
+    are whole words of the message (or a named marker), never character fragments like " kl"."""
+    prepare_database(sqlite_url, trained_model)
+    body = (
+        "Beste mevrouw,\n\nDe thuiszorgmedewerker is deze maand al vier keer niet gekomen en "
+        "niemand heeft mij gewaarschuwd. Mijn vader zat de hele ochtend te wachten. Toen ik "
+        "belde werd ik afgesnauwd. Ik vind dit onacceptabel.\n\nGroet,\nSandra Veenstra"
+    )
+    (tmp_path / "klacht.eml").write_bytes(mail("Thuiszorg niet gekomen", body))
+    [row] = classify(
+        [tmp_path / "klacht.eml"], environment_for(settings_for(None, None, sqlite_url, tmp_path))
+    )
+    hits = row["rule_hits"]
+    assert {h["marker"] for h in hits} >= {"blame-act", "blame-behaviour", "strong-wording"}  # type: ignore[union-attr]
+    for hit in hits:  # type: ignore[union-attr]
+        assert set(hit) == {"rule", "marker", "explanation", "excerpt"}
+        assert hit["explanation"].endswith(".") and hit["excerpt"].lower() in body.lower()
+    terms = row["top_terms"]
+    assert 1 <= len(terms) <= 5  # type: ignore[arg-type]
+    words = set(
+        _plain(f"Thuiszorg niet gekomen {body}").replace(".", " ").replace(",", " ").split()
+    )
+    for term in terms:  # type: ignore[union-attr]
+        assert term == term.strip() and term
+        if term.startswith("["):
+            assert term.endswith("]")  # a rule marker, named in Dutch
+        else:
+            assert all(part in words for part in _plain(term).split()), term

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from classify import load_corpus
 from tests.conftest import environment_for, settings_for
 
 
@@ -21,7 +22,7 @@ def test_evaluate_reports_the_three_ways_side_by_side(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["held_out_size"] + data["training_size"] == 1660
+    assert data["held_out_size"] + data["training_size"] == len(load_corpus())
     for reports in (data["held_out"], data["cross_validated"]):
         assert [r["name"] for r in reports] == ["regels", "model", "samen"]
         combined = reports[-1]
@@ -35,3 +36,7 @@ def test_evaluate_reports_the_three_ways_side_by_side(tmp_path: Path) -> None:
         # The product's promise: a complaint is rarely missed, and what is registered is a complaint.
         assert combined["complaint_recall"] >= 0.97
         assert combined["register_precision"] >= 0.95
+    for calibration in (data["held_out_calibration"], data["cross_validated_calibration"]):
+        # The probability means something: far better than always saying the base rate.
+        assert calibration["brier"] < calibration["brier_base_rate"] / 3
+        assert sum(b["count"] for b in calibration["bins"]) > 0
