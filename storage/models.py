@@ -208,7 +208,9 @@ class Letter(Base):
     __table_args__ = (UniqueConstraint("case_id", "purpose", name="uq_letters_case_purpose"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # An internal alert (meldcode) about a message that did not become a case has no case.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     purpose: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str | None] = mapped_column(String(320))
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
@@ -221,7 +223,7 @@ class Letter(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    case: Mapped[Case] = relationship(back_populates="letters")
+    case: Mapped[Case | None] = relationship(back_populates="letters")
 
 
 class Label(Base):
