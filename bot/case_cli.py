@@ -233,6 +233,23 @@ def preview(
     print(page if html else text, end="")
 
 
+@letter_app.command("send")
+def send(
+    purpose: Annotated[str, typer.Argument(help="De brief, bv. ontvangstbevestiging.")],
+    zaak: Annotated[str, typer.Option(help="Het zaaknummer, bv. K-2026-0001.")],
+    door: Officer,
+    reden: Reason,
+    aan: Annotated[str | None, typer.Option(help="Ander e-mailadres dan het bekende.")] = None,
+) -> None:
+    """Verstuur alsnog een brief die is tegengehouden (of onzeker is na een storing)."""
+    try:
+        store, _ = _office()
+        result = casework.release(store, zaak, purpose, actor=door, reason=reden, recipient=aan)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(f"{result.number}: brief '{purpose}' staat klaar om te versturen.")
+
+
 def _status(word: str) -> CaseStatus:
     value = STATUS_WORDS.get(word.lower(), word.lower())
     try:

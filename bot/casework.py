@@ -16,6 +16,7 @@ from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome
 from outbox import Envelope
 from outbox.case_letters import CaseFacts, case_letter, render_text
+from outbox.letters import readdressed
 from procedures import Preset, WorkingCalendar, load_preset, received_on
 from procedures.lifecycle import LABELS, InvalidTransition, Move, StepDue, check_move, schedule
 from procedures.presets import PresetError, Term, term_end
@@ -361,6 +362,46 @@ def edit(
             at=now,
         )
         return Result(case.number, case.status)
+
+
+def release(
+    store: Store,
+    number: str,
+    purpose: str,
+    *,
+    actor: str,
+    reason: str,
+    recipient: str | None = None,
+) -> Result:
+    """Send a letter the bot held back (withheld, or uncertain after a crash) once an officer
+    has checked it should go; the officer's decision is kept in the case."""
+    with store.unit_of_work() as session:
+        case = _case(session, number)
+        letter = next((x for x in case.letters if x.purpose == purpose), None)
+        if letter is None:
+            names = ", ".join(x.purpose for x in case.letters) or "geen"
+            raise KlachtenbusError(f"{case.number} heeft geen brief '{purpose}'; wel: {names}.")
+        if letter.status not in (LetterStatus.WITHHELD, LetterStatus.UNCERTAIN):
+            raise KlachtenbusError(
+                f"De brief '{purpose}' van {case.number} is niet tegengehouden "
+                f"(status: {letter.status}); er is niets vrij te geven."
+            )
+        if recipient:
+            letter.recipient = recipient
+            letter.raw = readdressed(letter.raw, recipient)
+        if not letter.recipient:
+            raise KlachtenbusError(
+                f"De brief '{purpose}' van {case.number} heeft geen adres; geef --aan ADRES mee "
+                "of stuur hem per post."
+            )
+        before = letter.status
+        letter.status, letter.next_attempt_at = LetterStatus.PENDING, datetime.now(UTC)
+        letter.last_error = None
+        casework.add_event(
+            session, case, actor=actor, kind="release", reason=reason,
+            details={"letter": purpose, "was": before, "to": letter.recipient},
+        )  # fmt: skip
+        return Result(case.number, case.status, [purpose])
 
 
 def preview(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email import message_from_bytes
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
@@ -134,3 +135,13 @@ def acknowledgement(
     message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
     message.attach(MIMEText(html, "html", _UTF8_QP))  # type: ignore[arg-type]
     return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+
+
+def readdressed(raw: bytes, recipient: str) -> bytes:
+    """The same letter to another address (an officer found the right one)."""
+    message = message_from_bytes(raw, policy=compat32)
+    if message["To"] is None:
+        message["To"] = recipient
+    else:
+        message.replace_header("To", recipient)
+    return message.as_bytes(policy=SMTP_COMPAT)

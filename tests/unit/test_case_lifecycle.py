@@ -225,3 +225,23 @@ def test_officers_are_warned_by_the_earlier_of_the_legal_term_and_the_own_target
     assert answer.due == date(2026, 5, 18)  # Ascension Day and a decree day move the legal end
     assert answer.target == date(2026, 5, 14)  # the plain six weeks, kept as the own target
     assert answer.warn_by == date(2026, 5, 14)
+
+
+def test_a_withheld_letter_goes_out_only_when_an_officer_releases_it(store: Store) -> None:
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"), email=None)
+    casework.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
+                  closure=Closure.RESOLVED)  # fmt: skip
+    assert letters(store, number)["afsluiting"].status == "withheld"
+    with pytest.raises(KlachtenbusError, match="--aan ADRES"):
+        casework.release(store, number, "afsluiting", actor="Ank", reason="adres gevonden")
+    casework.release(
+        store, number, "afsluiting", actor="Ank", reason="adres via de telefoon",
+        recipient="anna@example.nl",
+    )  # fmt: skip
+    released = letters(store, number)["afsluiting"]
+    assert released.status == "pending"
+    assert message_from_bytes(released.raw, policy=policy.default)["To"] == "anna@example.nl"
+    assert casework.show(store, hss, number).events[-1]["kind"] == "release"
+    with pytest.raises(KlachtenbusError, match="niet tegengehouden"):
+        casework.release(store, number, "afsluiting", actor="Ank", reason="nog eens")
