@@ -146,6 +146,7 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
             address=settings.organisation_address,
             name=settings.organisation_name,
             postal_address=settings.organisation_postal_address,
+            meldcode_address=settings.meldcode_address,
         ),
         procedure=procedure,
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
@@ -153,6 +154,7 @@ def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None =
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),
+        auto_letter_pause=timedelta(hours=settings.auto_letter_pause_hours),
     )
 
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
 FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existing case
 SYSTEM = "klachtenbus"
+MACHINE_MEMORY = timedelta(days=7)  # how long a sender that answered automatically is one
 CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)
 
 
@@ -49,6 +50,7 @@ class Organisation:
     address: str
     name: str
     postal_address: str = ""
+    meldcode_address: str | None = None  # who hears at once of signs of abuse
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Pipeline:
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
         fallback: Callable[[], Preparer] | None = None,
+        auto_letter_pause: timedelta = timedelta(hours=24),
     ) -> None:
         """`fallback` builds an in-process preparer for when a helper process dies."""
         self.store = store
@@ -104,6 +107,7 @@ class Pipeline:
         self.calendar = calendar
         self.chunk_size = chunk_size
         self.refile_after = refile_after
+        self.auto_letter_pause = auto_letter_pause
         self.stop = stop or threading.Event()
         self.sender = Sender(store, organisation.address, self.stop)
 
@@ -344,6 +348,8 @@ class Pipeline:
             return FOLLOW_UP, change
         if decision.kind == Kind.COMPLAINT:
             self.register(session, row_id, message, flags)
+        elif Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
+            self.alert(session, row_id, message, None)
         return decision.kind, change
 
     def follow_up(
@@ -421,11 +427,11 @@ class Pipeline:
             references=message.references,
         )
         letter = outbox.acknowledgement(facts, envelope, sent_at=datetime.now(UTC))
-        status = LetterStatus.PENDING
-        reason = self.unanswerable(message)
+        status, reason, later = self.hold(session, message, flags)
         if reason:
-            status = LetterStatus.WITHHELD
-            log.info("Geen automatische bevestiging voor %s: %s", case.number, reason)
+            log.info("Automatische bevestiging voor %s: %s", case.number, reason)
+        if Flag.MELDCODE in flags:
+            self.alert(session, row_id, message, case)
         stored = records.add_letter(
             session,
             case,
@@ -437,7 +443,63 @@ class Pipeline:
         )
         if reason:
             stored.last_error = reason
+        if later is not None:
+            stored.next_attempt_at = later
         return case
+
+    def hold(
+        self, session: Session, message: ParsedMessage, flags: list[str]
+    ) -> tuple[LetterStatus, str | None, datetime | None]:
+        """Whether an automatic acknowledgement goes now, later (RFC 3834: at most one per
+        sender per day), or waits for an officer; and why."""
+        reason = self.unanswerable(message)
+        if reason:
+            return LetterStatus.WITHHELD, reason, None
+        if Flag.MELDCODE in flags:
+            return LetterStatus.WITHHELD, (
+                "meldcode: signalen van huiselijk geweld of kindermishandeling; een behandelaar "
+                "beslist over contact (klachtenbus letter send)"
+            ), None  # fmt: skip
+        assert message.answer_address is not None
+        address = message.answer_address.email
+        now = datetime.now(UTC)
+        if casework.sent_machine_mail_since(session, address, now - MACHINE_MEMORY):
+            return LetterStatus.WITHHELD, (
+                f"{address} antwoordt automatisch (een automatisch antwoord in de afgelopen "
+                f"{MACHINE_MEMORY.days} dagen); stuur de bevestiging zelf met klachtenbus letter send"
+            ), None  # fmt: skip
+        last = casework.last_automatic_letter(session, address, now - self.auto_letter_pause)
+        if last is not None:
+            later = last + self.auto_letter_pause
+            return LetterStatus.PENDING, (
+                f"uitgesteld tot {later:%d-%m-%Y %H:%M} UTC: {address} kreeg al een automatische "
+                "brief (RFC 3834: hoogstens één per dag)"
+            ), later  # fmt: skip
+        return LetterStatus.PENDING, None, None
+
+    def alert(
+        self, session: Session, row_id: int, message: ParsedMessage, case: Case | None
+    ) -> None:
+        """Tell the meldcode's contact at once, complaint or not; sent like any letter, once."""
+        recipient = self.organisation.meldcode_address or self.organisation.address
+        signal = outbox.meldcode_signal(
+            case_number=case.number if case else f"bericht {row_id} (geen zaak)",
+            subject=message.subject,
+            received_at=message.received_at,
+            reasons=["signalen van huiselijk geweld of kindermishandeling"],
+            sender=self.organisation.address,
+            recipient=recipient,
+            organisation_name=self.organisation.name,
+        )
+        casework.add_alert(
+            session,
+            case=case,
+            message_row_id=row_id,
+            recipient=recipient,
+            message_id=signal.message_id,
+            raw=signal.raw,
+        )
+        log.warning("Meldcode-signaal in bericht %s: %s is gewaarschuwd", row_id, recipient)
 
     def unanswerable(self, message: ParsedMessage) -> str | None:
         """Why no automatic letter may go to this sender, or None."""

@@ -1,6 +1,7 @@
 """Outbox: render Dutch letters from templates and deliver them, once."""
 
 from outbox.delivery import FolderMailer, Mailer, RecipientRefused, SmtpAccount, SmtpMailer
+from outbox.digest import meldcode_signal
 from outbox.letters import (
     Acknowledgement,
     Envelope,
@@ -21,5 +22,6 @@ __all__ = [
     "SmtpMailer",
     "acknowledgement",
     "dutch_date",
+    "meldcode_signal",
     "one_line",
 ]

@@ -9,13 +9,20 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 
 from klachtenbus.errors import KlachtenbusError
-from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, Envelope, RenderedLetter, one_line
+from outbox.letters import (
+    _ENV,
+    _UTF8_QP,
+    SMTP_COMPAT,
+    Envelope,
+    RenderedLetter,
+    header_text,
+    one_line,
+)
 
 PURPOSES = {
     "ontvankelijkheid": "Ontvankelijkheid van uw klacht",
@@ -107,9 +114,7 @@ def case_letter(
     message["To"] = formataddr(
         (one_line(envelope.recipient_name, 100), envelope.recipient), charset="utf-8"
     )
-    message["Subject"] = Header(
-        one_line(f"{PURPOSES[purpose]} {facts.case_number}", 250), "utf-8"
-    ).encode()
+    message["Subject"] = header_text(f"{PURPOSES[purpose]} {facts.case_number}", 250)
     message["Date"] = format_datetime(sent_at)
     message_id = make_msgid(domain=envelope.sender.rpartition("@")[2] or "klachtenbus.invalid")
     message["Message-ID"] = message_id

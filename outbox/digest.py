@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 
-from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, RenderedLetter, one_line
+from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, RenderedLetter, header_text, one_line
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def digest_mail(
     message["From"] = sender
     message["To"] = recipient
     subject = f"Klachten: {len(overdue)} over de termijn, {len(soon)} binnenkort ({today:%d-%m-%Y})"
-    message["Subject"] = Header(one_line(subject), "utf-8").encode()
+    message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(sent_at)
     message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
     message["Message-ID"] = message_id
@@ -87,9 +86,7 @@ def meldcode_signal(
     message = MIMEMultipart("alternative")
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = Header(
-        one_line(f"SPOED meldcode: {case_number} vraagt om een afweging"), "utf-8"
-    ).encode()
+    message["Subject"] = header_text(f"SPOED meldcode: {case_number} vraagt om een afweging")
     message["Date"] = format_datetime(received_at)
     message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
     message["Message-ID"] = message_id

@@ -145,3 +145,11 @@ def readdressed(raw: bytes, recipient: str) -> bytes:
     else:
         message.replace_header("To", recipient)
     return message.as_bytes(policy=SMTP_COMPAT)
+
+
+def header_text(value: str, limit: int = 250) -> str:
+    """A header value from free text: one line; plain ASCII as it is, else RFC 2047 words."""
+    text = one_line(value, limit)
+    if text.isascii():
+        return text
+    return Header(text, "utf-8").encode()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import CaseStatus, Kind
-from storage.models import Case, CaseEvent, Correspondence, Letter, StoredMessage
+from storage.models import Case, CaseEvent, Correspondence, Letter, StoredMessage, UTCDateTime
 
 
 def case_by_number(session: Session, number: str) -> Case | None:
@@ -111,18 +111,42 @@ def case_answered(
     return None
 
 
-def automatic_letters_since(session: Session, recipient: str, since: datetime) -> int:
-    """Automatic letters (acknowledgements) to this address written since then."""
-    return (
-        session.scalar(
-            select(func.count(Letter.id)).where(
-                func.lower(Letter.recipient) == recipient.lower(),
-                Letter.purpose == "ontvangstbevestiging",
-                Letter.created_at >= since,
-            )
+def last_automatic_letter(session: Session, recipient: str, since: datetime) -> datetime | None:
+    """When the latest automatic letter (acknowledgement) to this address went or will go,
+    if that is after `since`."""
+    latest = session.scalar(
+        select(
+            func.max(func.coalesce(Letter.sent_at, Letter.next_attempt_at), type_=UTCDateTime())
+        ).where(
+            func.lower(Letter.recipient) == recipient.lower(),
+            Letter.purpose == "ontvangstbevestiging",
+            Letter.status.in_(("pending", "sending", "sent", "uncertain")),
         )
-        or 0
     )
+    return latest if latest is not None and latest >= since else None
+
+
+def add_alert(
+    session: Session,
+    *,
+    case: Case | None,
+    message_row_id: int,
+    recipient: str,
+    message_id: str,
+    raw: bytes,
+) -> Letter:
+    """An internal alert (meldcode) about a message, with or without a case; sent once."""
+    letter = Letter(
+        case=case,
+        message_row_id=message_row_id,
+        purpose="meldcode-signaal",
+        recipient=recipient,
+        message_id=message_id,
+        raw=raw,
+        status="pending",
+    )
+    session.add(letter)
+    return letter
 
 
 def sent_machine_mail_since(session: Session, sender: str, since: datetime) -> bool:
