@@ -479,6 +479,7 @@ def cases(
                 "Bevestigen vóór",
                 "Standpunt vóór",
                 "Bevestiging",
+                "Signalen",
                 title="Klachten",
             )
             for c in records.cases(session):
@@ -492,6 +493,8 @@ def cases(
                     f"{c.acknowledge_due}",
                     f"{c.answer_due}",
                     _LETTER_NL.get(letter.status, letter.status) if letter else "-",
+                    ("SPOED meldcode " if "meldcode" in (c.flags or []) else "")
+                    + ", ".join(f for f in (c.flags or []) if f != "meldcode"),
                 )
     console.print(table)
 
