@@ -412,7 +412,8 @@ def preview(
         case = _case(session, number)
         answer = _answer_step(office, case)
         facts = _facts(office, case, reason=reason, previous_answer_by=answer.due)
-        return render_text(purpose, facts, preset=office.procedure_of(case).key)
+        procedure = office.procedure_of(case)
+        return render_text(purpose, facts, preset=procedure.key, own=procedure.letters)
 
 
 def _case(session: Session, number: str) -> Case:
@@ -513,6 +514,7 @@ def _queue(
         envelope,
         sent_at=send_at,
         preset=office.procedure_of(case).key,
+        own=office.procedure_of(case).letters,
         officer_text=officer_text,
     )
     status = LetterStatus.PENDING if case.complainant_email else LetterStatus.WITHHELD

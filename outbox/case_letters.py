@@ -12,16 +12,17 @@ from datetime import date, datetime
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
+from pathlib import Path
 
 from klachtenbus.errors import KlachtenbusError
 from outbox.letters import (
-    _ENV,
     _UTF8_QP,
     SMTP_COMPAT,
     Envelope,
     RenderedLetter,
     header_text,
     one_line,
+    templates,
 )
 
 PURPOSES = {
@@ -65,7 +66,9 @@ class CaseFacts:
     findings: str = ""  # the officer's own words
 
 
-def render_text(purpose: str, facts: CaseFacts, *, preset: str = "") -> tuple[str, str]:
+def render_text(
+    purpose: str, facts: CaseFacts, *, preset: str = "", own: Path | None = None
+) -> tuple[str, str]:
     """The letter's plain text and HTML, as a preview or before sending."""
     if purpose not in PURPOSES:
         raise UnknownLetter(
@@ -73,8 +76,9 @@ def render_text(purpose: str, facts: CaseFacts, *, preset: str = "") -> tuple[st
         )
     context = vars(facts) | {"subject": one_line(facts.subject)}
     names = [f"{preset}/{purpose}" if preset else "", purpose]
-    text = _ENV.select_template([f"{n}.txt.j2" for n in names if n]).render(context)
-    page = _ENV.select_template([f"{n}.html.j2" for n in names if n]).render(context)
+    env = templates(own)
+    text = env.select_template([f"{n}.txt.j2" for n in names if n]).render(context)
+    page = env.select_template([f"{n}.html.j2" for n in names if n]).render(context)
     return text, page
 
 
@@ -85,6 +89,7 @@ def case_letter(
     *,
     sent_at: datetime,
     preset: str = "",
+    own: Path | None = None,
     officer_text: str | None = None,
 ) -> RenderedLetter:
     """A letter of the case, threaded onto the complaint. Written for an officer's decision,
@@ -102,7 +107,7 @@ def case_letter(
         )
         page = f'<!DOCTYPE html>\n<html lang="nl">\n<body>\n{page}</body>\n</html>\n'
     else:
-        text, page = render_text(purpose, facts, preset=preset)
+        text, page = render_text(purpose, facts, preset=preset, own=own)
         if TO_COMPLETE in text:
             raise LetterNotComplete(
                 f"De brief '{purpose}' is een kader dat u eerst invult: "

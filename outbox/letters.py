@@ -12,6 +12,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
@@ -42,9 +43,15 @@ def dutch_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _environment() -> SandboxedEnvironment:
+@lru_cache(maxsize=8)
+def templates(own: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed template set; an admin's own folder, when given, is searched first."""
+    return _environment(own)
+
+
+def _environment(own: Path | None = None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader([own, TEMPLATES] if own else TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,

@@ -69,6 +69,7 @@ class Preset:
     extension_basis: str = ""
     chain: tuple[str, ...] = ()  # who takes over an overdue step, in order
     aftercare: Term | None = None  # the satisfaction follow-up after closing
+    letters: Path | None = None  # the organisation's own letter templates, searched first
 
     @property
     def has_admissibility(self) -> bool:
@@ -209,6 +210,11 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
             path, _line_of(text, "chain"), 'chain is een lijst namen, zoals ["directie"].'
         )
     aftercare = data.get("aftercare")
+    letters = (path.parent / str(data["letters"])).resolve() if data.get("letters") else None
+    if letters is not None and not letters.is_dir():
+        raise PresetError(
+            path, _line_of(text, "letters"), f"letters = '{data['letters']}': die map bestaat niet."
+        )
     return Preset(
         key=str(data["key"]),
         title=str(data["title"]),
@@ -222,6 +228,7 @@ def _preset(path: Path, text: str, data: dict[str, object]) -> Preset:
         extension_basis=str(extension.get("basis", "")),
         chain=tuple(chain),
         aftercare=_term(path, _line_of(text, "aftercare"), str(aftercare)) if aftercare else None,
+        letters=letters,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from bot import casework
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
 from outbox.case_letters import PURPOSES, LetterNotComplete
-from procedures import preset_names
+from procedures import PresetError, preset_names
 from procedures.lifecycle import InvalidTransition
+from procedures.presets import PRESETS
 from storage import Letter, Store
 from tests.casework import office, register, store_at
 
@@ -245,3 +247,20 @@ def test_a_withheld_letter_goes_out_only_when_an_officer_releases_it(store: Stor
     assert casework.show(store, hss, number).events[-1]["kind"] == "release"
     with pytest.raises(KlachtenbusError, match="niet tegengehouden"):
         casework.release(store, number, "afsluiting", actor="Ank", reason="nog eens")
+
+
+def test_an_organisation_writes_its_own_letters(store: Store, tmp_path: Path) -> None:
+    own = tmp_path / "brieven"
+    own.mkdir()
+    (own / "afsluiting.txt.j2").write_text("Eigen afsluiting van {{ case_number }}.\n")
+    preset = tmp_path / "onze-procedure.toml"
+    hss = (PRESETS / "hss.toml").read_text(encoding="utf-8")
+    preset.write_text(hss.replace('key = "hss"', 'key = "hss"\nletters = "brieven"'))
+    ours = office(str(preset))
+    number = register(store, ours, at("2026-03-02"))
+    text, page = casework.preview(store, ours, number, "afsluiting")
+    assert text == f"Eigen afsluiting van {number}.\n"
+    assert "Wij sluiten uw klacht" in page  # the HTML falls back to the shipped letter
+    preset.write_text(hss.replace('key = "hss"', 'key = "hss"\nletters = "weg"'))
+    with pytest.raises(PresetError, match=r"regel 5: letters = .weg.: die map bestaat niet"):
+        office(str(preset))
