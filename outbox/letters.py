@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email.base64mime
+import email.quoprimime
 import random
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.charset import QP, Charset
@@ -124,6 +127,47 @@ def _boundary() -> str:
     return f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
 
 
+class _QuickUtf8(Charset):
+    """utf-8 for headers, measuring each character once.
+
+    The standard `header_encode_lines` re-encodes the whole line for every character it
+    adds, quadratic in the subject's length; this gives the same lines in linear time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("utf-8")
+
+    def header_encode_lines(self, string: str, maxlengths: Iterator[int]) -> list[str | None]:
+        encoder_module = self._get_encoder(string.encode("utf-8"))  # type: ignore[attr-defined]
+        base64 = encoder_module is email.base64mime
+
+        def length(octets: int, qp_length: int) -> int:
+            return email.base64mime.header_length(b"\0" * octets) if base64 else qp_length
+
+        extra = len("utf-8") + 7  # the RFC 2047 chrome: =?utf-8?q?...?=
+        lines: list[str | None] = []
+        line: list[str] = []
+        octets = qp_length = 0
+        maxlen = next(maxlengths) - extra
+        for character in string:
+            encoded = character.encode("utf-8")
+            qp = 0 if base64 else email.quoprimime.header_length(encoded)
+            if length(octets + len(encoded), qp_length + qp) > maxlen:
+                if not lines and not line:
+                    lines.append(None)  # nothing fits on the first line
+                else:
+                    joined = "".join(line).encode("utf-8")
+                    lines.append(encoder_module.header_encode(joined, charset="utf-8"))
+                line, octets, qp_length = [character], len(encoded), qp
+                maxlen = next(maxlengths) - extra
+            else:
+                line.append(character)
+                octets, qp_length = octets + len(encoded), qp_length + qp
+        lines.append(encoder_module.header_encode("".join(line).encode("utf-8"), charset="utf-8"))
+        return lines
+
+
+_SUBJECT_CHARSET: Charset | str = _QuickUtf8()
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in any client's "show source", unlike base64
 
@@ -141,7 +185,7 @@ def acknowledgement(
     subject = f"Ontvangstbevestiging van uw klacht {facts.case_number}"
     if context["subject"]:
         subject += f": {context['subject']}"
-    message["Subject"] = Header(one_line(subject, 250), "utf-8").encode()
+    message["Subject"] = Header(one_line(subject, 250), _SUBJECT_CHARSET).encode()
     message["Date"] = format_datetime(sent_at)
     domain = envelope.sender.rpartition("@")[2] or "klachtenbus.invalid"
     message_id = make_msgid(domain=domain)
