@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -141,9 +141,22 @@ def message_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
 
 
 def update_messages(session: Session, changes: list[dict[str, Any]]) -> None:
-    """Record judgements by primary key, as one executemany."""
-    if changes:
-        session.execute(update(StoredMessage), changes)
+    """Record judgements by primary key, as one executemany.
+
+    Every change must name the same columns (and "id"); a core UPDATE, since the ORM's bulk
+    path cost more than the statement itself.
+    """
+    if not changes:
+        return
+    table = StoredMessage.__table__
+    statement = update(table).where(table.c.id == bindparam("_id"))  # SET: the other keys
+    session.execute(
+        statement,
+        [
+            {k: v for k, v in change.items() if k != "id"} | {"_id": change["id"]}
+            for change in changes
+        ],
+    )
 
 
 def dedup_owners(session: Session, keys: Sequence[str]) -> dict[str, int]:
