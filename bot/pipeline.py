@@ -99,7 +99,7 @@ class Pipeline:
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
         fallback: Callable[[], Preparer] | None = None,
-        lookahead: int = 8,
+        lookahead: int = 16,
     ) -> None:
         """`fallback` builds an in-process preparer for when a helper process dies.
 

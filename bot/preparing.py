@@ -130,9 +130,10 @@ class ProcessPreparer:
         self._track(self._pool.submit(_ready))
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
-        """Whole batches go to the helpers while they keep up; once each has a batch waiting,
-        this process parses the batch and the helpers only judge it."""
-        if len(self._busy) <= self.parallel:
+        """Whole batches go to the helpers while they keep up; once each has two batches
+        waiting (it is loading the model, or judging is the slower half) this process parses
+        the batch and the helpers only judge it."""
+        if len(self._busy) <= 2 * self.parallel:
             return self._track(self._pool.submit(_prepare_in_helper, items))
         parsed = parse_all(items)
         readable = [p for p in parsed if isinstance(p, ParsedMessage)]
