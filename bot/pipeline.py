@@ -21,9 +21,9 @@ from bot.sending import Sender
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
-from procedures import Procedure, WorkingCalendar, deadlines
+from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
 from rules import is_no_reply, new_text
-from storage import Case, Store, StoredMessage, casework, records
+from storage import Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,15 @@ class PollSummary:
             self.by_kind[outcome] = self.by_kind.get(outcome, 0) + 1
 
 
+@dataclass(frozen=True)
+class Complaint:
+    """A message judged a complaint, waiting to be registered with the rest of its batch."""
+
+    row_id: int
+    message: ParsedMessage
+    flags: list[str]
+
+
 @dataclass
 class Staged:
     """A batch whose raw bytes are committed and whose preparation is under way."""
@@ -96,9 +105,15 @@ class Pipeline:
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
         fallback: Callable[[], Preparer] | None = None,
+        lookahead: int = 16,
         auto_letter_pause: timedelta = timedelta(hours=24),
     ) -> None:
-        """`fallback` builds an in-process preparer for when a helper process dies."""
+        """`fallback` builds an in-process preparer for when a helper process dies.
+
+        `lookahead` bounds the batches stored and handed over but not yet finished: enough to
+        keep this process busy while the helper loads its model, few enough to keep memory flat.
+        """
+        self.lookahead = lookahead
         self.store = store
         self.preparer = preparer
         self.fallback = fallback
@@ -148,11 +163,15 @@ class Pipeline:
             self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
             taken = 0
-            # Stage batch k+1 (store it, hand it to the preparer) before finishing batch k.
+            # Stage the next batches (store them, hand them to the preparer) while earlier ones
+            # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
             for batch in _batches(box.fetch(new), self.chunk_size):
                 waiting.append(self.stage(box.name, batch, summary))
-                if len(waiting) > self.preparer.parallel:
+                while waiting and (
+                    len(waiting) > self.lookahead
+                    or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
+                ):
                     taken += self._finish_and_file(box, waiting.pop(0), summary)
                     if progress:
                         progress(taken, len(new))
@@ -202,13 +221,17 @@ class Pipeline:
                 keys = [dedup_key(i[0]) for i in prepared if not isinstance(i, MessageUnparseable)]
                 seen = records.dedup_owners(session, keys)
                 changes: list[dict[str, object]] = []
+                complaints: list[Complaint] = []
                 for (key, row_id), item in work:
                     if self.stop.is_set():
                         break  # stored, so nothing is lost: judged on the next start
-                    outcomes[key], change = self._judge(session, row_id, states[row_id], item, seen)
+                    outcomes[key], change = self._judge(
+                        session, row_id, states[row_id], item, seen, complaints
+                    )
                     if change:
                         changes.append(change)
                 records.update_messages(session, changes)
+                self.register_many(session, complaints)
         except IntegrityError:  # another worker got there first: one commit each, with retry
             outcomes = {}
             for (key, row_id), item in work:
@@ -238,7 +261,12 @@ class Pipeline:
         """One commit for the batch; if another worker holds one of them, one commit each."""
         try:
             with self.store.unit_of_work() as session:
-                stored = [(f, self._store_one(session, mailbox, f)) for f in batch]
+                ids = records.store_raw_many(
+                    session,
+                    mailbox,
+                    [(f.key, f.raw, f.received_at, f.uid, f.uidvalidity) for f in batch],
+                )
+                stored = list(zip(batch, ids, strict=True))
                 _advance(session, mailbox, [f.uid for f in batch if f.uid])
         except IntegrityError:
             stored = []
@@ -295,8 +323,10 @@ class Pipeline:
             row = session.get(StoredMessage, row_id)
             assert row is not None
             prepared = self.preparer.submit([(records.raw_bytes(row), row.received_at)]).result()[0]
-        outcome, change = self._judge(session, row_id, states[row_id], prepared, None)
+        complaints: list[Complaint] = []
+        outcome, change = self._judge(session, row_id, states[row_id], prepared, None, complaints)
         records.update_messages(session, [change] if change else [])
+        self.register_many(session, complaints)
         return outcome
 
     def _judge(
@@ -306,12 +336,13 @@ class Pipeline:
         state: tuple[str, str | None],
         prepared: Prepared | None,
         seen: dict[str, int] | None,
+        complaints: list[Complaint],
     ) -> tuple[str, dict[str, object] | None]:
         """The outcome for one stored message and the columns to record it with.
 
         `seen` maps dedup keys to the rows that own them (looked up for the whole batch, plus the
         rows judged earlier in this transaction); None means look this one up. A complaint is
-        registered here, in the caller's transaction.
+        added to `complaints`, for the caller to register in the same transaction.
         """
         status, kind = state
         if status != MessageStatus.STORED or prepared is None:
@@ -347,7 +378,7 @@ class Pipeline:
         if self.follow_up(session, row_id, message, decision.kind, flags):
             return FOLLOW_UP, change
         if decision.kind == Kind.COMPLAINT:
-            self.register(session, row_id, message, flags)
+            complaints.append(Complaint(row_id, message, flags))
         elif Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
             self.alert(session, row_id, message, None)
         return decision.kind, change
@@ -388,27 +419,78 @@ class Pipeline:
 
     def register(
         self, session: Session, row_id: int, message: ParsedMessage, flags: list[str]
-    ) -> Case:
-        """A case and its acknowledgement, in the same transaction as the decision."""
-        due = deadlines(self.procedure, message.received_at, self.calendar)
-        sender = message.sender
-        case = records.add_case(
-            session,
-            row_id,
-            received_at=message.received_at,
-            year=due.received_on.year,
-            complainant_name=(sender.name if sender else "") or (sender.email if sender else ""),
-            complainant_email=message.answer_address.email if message.answer_address else None,
-            subject=message.subject or "(geen onderwerp)",
-            description=message.text[:20_000],
-            procedure=self.procedure.key,
-            acknowledge_due=due.acknowledge_by or due.answer_by,
-            answer_due=due.answer_by,
-            flags=flags,
-        )
-        address = message.answer_address
+    ) -> str:
+        """A case and its acknowledgement, in the caller's transaction; returns the case number."""
+        return self.register_many(session, [Complaint(row_id, message, flags)])[0]
+
+    def register_many(self, session: Session, complaints: list[Complaint]) -> list[str]:
+        """Cases and acknowledgements for a batch of complaints, in the caller's transaction.
+
+        One counter UPDATE per year takes a range of numbers (gap-free: the counter row stays
+        locked until the commit, and it is taken last, so the lock is held briefly), then one
+        INSERT for the cases and one for the letters. Numbers follow the batch's order.
+        """
+        if not complaints:
+            return []
+        dues = [deadlines(self.procedure, c.message.received_at, self.calendar) for c in complaints]
+        years: dict[int, list[int]] = {}
+        for i, due in enumerate(dues):
+            years.setdefault(due.received_on.year, []).append(i)
+        sequences = [0] * len(complaints)
+        for year in sorted(years):  # the same lock order in every worker
+            taken = records.next_case_sequences(session, year, len(years[year]))
+            for i, sequence in zip(years[year], taken, strict=True):
+                sequences[i] = sequence
+        numbers: list[str] = []
+        cases: list[dict[str, object]] = []
+        for complaint, due, sequence in zip(complaints, dues, sequences, strict=True):
+            message, sender = complaint.message, complaint.message.sender
+            year = due.received_on.year
+            numbers.append(f"K-{year}-{sequence:04d}")
+            answer = message.answer_address
+            cases.append(
+                {
+                    "number": numbers[-1],
+                    "year": year,
+                    "sequence": sequence,
+                    "message_row_id": complaint.row_id,
+                    "received_at": message.received_at,
+                    "complainant_name": (sender.name if sender else "")
+                    or (sender.email if sender else ""),
+                    "complainant_email": answer.email if answer else None,
+                    "subject": message.subject or "(geen onderwerp)",
+                    "description": message.text[:20_000],
+                    "procedure": self.procedure.key,
+                    "acknowledge_due": due.acknowledge_by or due.answer_by,
+                    "answer_due": due.answer_by,
+                    "flags": complaint.flags,
+                }
+            )
+        case_ids = records.add_cases(session, cases)
+        sent_at = datetime.now(UTC)
+        planned: dict[str, datetime] = {}  # automatic letters this batch already writes
+        letters = [
+            self._acknowledgement(session, c, due, number, case_id, sent_at, planned)
+            for c, due, number, case_id in zip(complaints, dues, numbers, case_ids, strict=True)
+        ]
+        records.add_letters(session, letters)
+        return numbers
+
+    def _acknowledgement(
+        self,
+        session: Session,
+        complaint: Complaint,
+        due: Deadlines,
+        number: str,
+        case_id: int,
+        sent_at: datetime,
+        planned: dict[str, datetime],
+    ) -> dict[str, object]:
+        """The letter row for one new case: rendered now, sent later (or withheld)."""
+        message = complaint.message
+        sender, address = message.sender, message.answer_address
         facts = outbox.Acknowledgement(
-            case_number=case.number,
+            case_number=number,
             complainant_name=(sender.name if sender else "") or "",
             subject=message.subject,
             received_on=due.received_on,
@@ -426,29 +508,31 @@ class Pipeline:
             in_reply_to=message.message_id,
             references=message.references,
         )
-        letter = outbox.acknowledgement(facts, envelope, sent_at=datetime.now(UTC))
-        status, reason, later = self.hold(session, message, flags)
+        letter = outbox.acknowledgement(facts, envelope, sent_at=sent_at)
+        status, reason, later = self.hold(session, message, complaint.flags, planned)
         if reason:
-            log.info("Automatische bevestiging voor %s: %s", case.number, reason)
-        if Flag.MELDCODE in flags:
-            self.alert(session, row_id, message, case)
-        stored = records.add_letter(
-            session,
-            case,
-            purpose=ACKNOWLEDGEMENT,
-            recipient=envelope.recipient or None,
-            message_id=letter.message_id,
-            raw=letter.raw,
-            status=status,
-        )
-        if reason:
-            stored.last_error = reason
-        if later is not None:
-            stored.next_attempt_at = later
-        return case
+            log.info("Automatische bevestiging voor %s: %s", number, reason)
+        if later is None and status == LetterStatus.PENDING and address is not None:
+            planned[address.email.lower()] = sent_at
+        if Flag.MELDCODE in complaint.flags:
+            self.alert(session, complaint.row_id, message, (case_id, number))
+        return {
+            "case_id": case_id,
+            "purpose": ACKNOWLEDGEMENT,
+            "recipient": envelope.recipient or None,
+            "message_id": letter.message_id,
+            "raw": letter.raw,
+            "status": status,
+            "last_error": reason,
+            "next_attempt_at": later or sent_at,
+        }
 
     def hold(
-        self, session: Session, message: ParsedMessage, flags: list[str]
+        self,
+        session: Session,
+        message: ParsedMessage,
+        flags: list[str],
+        planned: dict[str, datetime] | None = None,
     ) -> tuple[LetterStatus, str | None, datetime | None]:
         """Whether an automatic acknowledgement goes now, later (RFC 3834: at most one per
         sender per day), or waits for an officer; and why."""
@@ -469,6 +553,9 @@ class Pipeline:
                 f"{MACHINE_MEMORY.days} dagen); stuur de bevestiging zelf met klachtenbus letter send"
             ), None  # fmt: skip
         last = casework.last_automatic_letter(session, address, now - self.auto_letter_pause)
+        in_batch = (planned or {}).get(address.lower())
+        if in_batch is not None and (last is None or in_batch > last):
+            last = in_batch
         if last is not None:
             later = last + self.auto_letter_pause
             return LetterStatus.PENDING, (
@@ -478,12 +565,16 @@ class Pipeline:
         return LetterStatus.PENDING, None, None
 
     def alert(
-        self, session: Session, row_id: int, message: ParsedMessage, case: Case | None
+        self,
+        session: Session,
+        row_id: int,
+        message: ParsedMessage,
+        case: tuple[int, str] | None,
     ) -> None:
         """Tell the meldcode's contact at once, complaint or not; sent like any letter, once."""
         recipient = self.organisation.meldcode_address or self.organisation.address
         signal = outbox.meldcode_signal(
-            case_number=case.number if case else f"bericht {row_id} (geen zaak)",
+            case_number=case[1] if case else f"bericht {row_id} (geen zaak)",
             subject=message.subject,
             received_at=message.received_at,
             reasons=["signalen van huiselijk geweld of kindermishandeling"],
@@ -493,7 +584,7 @@ class Pipeline:
         )
         casework.add_alert(
             session,
-            case=case,
+            case_id=case[0] if case else None,
             message_row_id=row_id,
             recipient=recipient,
             message_id=signal.message_id,

@@ -1,4 +1,5 @@
-"""Sending the queued letters: each claimed before it goes out, recorded right after, never twice."""
+"""Sending the queued letters: claimed in small groups before they go out, recorded right after
+each group, never twice."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 import outbox
 from klachtenbus.errors import DeliveryError
+from outbox.delivery import Deliver
 from storage import Store, records
 
 log = logging.getLogger(__name__)
 
 # A letter claimed longer ago than this belongs to a worker that died while sending it.
 STALE_CLAIM = timedelta(minutes=5)
+# Letters claimed together and recorded as sent together. A worker killed while sending leaves
+# at most this many claimed and unrecorded: they become 'onzeker', never sent twice.
+CLAIM_BATCH = 10
 
 
 @dataclass
@@ -57,35 +62,63 @@ class Sender:
             summary.abandoned = records.abandon_stale_claims(session, STALE_CLAIM)
             due = records.due_letter_ids(session, at)
         with mailer.session() as deliver:
-            for letter_id in due:
+            for start in range(0, len(due), CLAIM_BATCH):
                 if self.stop.is_set():
                     break
                 with self.store.unit_of_work() as session:
-                    letter = records.claim_letter(session, letter_id, datetime.now(UTC))
-                    if letter is None:
-                        continue  # another worker took it
-                    raw, recipient, message_id = letter.raw, letter.recipient, letter.message_id
-                    attempts = letter.attempts
+                    claimed = records.claim_letters(
+                        session, due[start : start + CLAIM_BATCH], datetime.now(UTC)
+                    )
+                if not self._send_claimed(deliver, claimed, summary, retry_base, retry_max):
+                    break  # the server is gone: the other letters wait, still pending
+        return summary
+
+    def _send_claimed(
+        self,
+        deliver: Deliver,
+        claimed: list[records.ClaimedLetter],
+        summary: SendSummary,
+        retry_base: float,
+        retry_max: float,
+    ) -> bool:
+        """Hand claimed letters to the mailer; record the delivered ones in one commit.
+
+        Letters never handed over (a stop, or the server went away) are given back as pending.
+        Returns False when the server is gone.
+        """
+        delivered: list[int] = []
+        failed: tuple[int, str, datetime] | None = None
+        handed = 0
+        try:
+            for letter in claimed:
+                if self.stop.is_set():
+                    break
+                handed += 1
                 try:
                     deliver(
-                        raw,
+                        letter.raw,
                         sender=self.sender_address,
-                        recipient=recipient or "",
-                        message_id=message_id,
+                        recipient=letter.recipient or "",
+                        message_id=letter.message_id,
                     )
                 except DeliveryError as exc:
-                    delay = min(retry_base * 2 ** (attempts - 1), retry_max) * random.uniform(
-                        0.9, 1.1
-                    )
-                    with self.store.unit_of_work() as session:
-                        retry_at = datetime.now(UTC) + timedelta(seconds=delay)
-                        records.letter_failed(session, letter_id, str(exc), retry_at)
+                    delay = min(retry_base * 2 ** (letter.attempts - 1), retry_max)
+                    delay *= random.uniform(0.9, 1.1)
+                    retry_at = datetime.now(UTC) + timedelta(seconds=delay)
                     log.warning("%s Volgende poging over %d seconden.", exc, delay)
                     summary.failed += 1
                     if isinstance(exc, outbox.RecipientRefused):
+                        with self.store.unit_of_work() as session:
+                            records.letter_failed(session, letter.id, str(exc), retry_at)
                         continue
-                    break  # the server is gone: the other letters wait, still pending
-                with self.store.unit_of_work() as session:
-                    records.letter_sent(session, letter_id, datetime.now(UTC))
-                summary.sent += 1
-        return summary
+                    failed = (letter.id, str(exc), retry_at)
+                    break
+                delivered.append(letter.id)
+        finally:  # also on an unexpected error: what went out is recorded as sent
+            with self.store.unit_of_work() as session:
+                records.letters_sent(session, delivered, datetime.now(UTC))
+                if failed:
+                    records.letter_failed(session, *failed)
+                records.release_letters(session, [letter.id for letter in claimed[handed:]])
+            summary.sent += len(delivered)
+        return failed is None

@@ -115,9 +115,13 @@ class FolderMailer:
 
     @contextmanager
     def session(self) -> Iterator[Deliver]:
-        yield self.deliver
+        self.folder.mkdir(parents=True, exist_ok=True)
+        yield self._write
 
     def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._write(raw, sender=sender, recipient=recipient, message_id=message_id)
+
+    def _write(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in message_id.strip("<>"))
         (self.folder / f"{name}.eml").write_bytes(raw)

@@ -129,7 +129,7 @@ def last_automatic_letter(session: Session, recipient: str, since: datetime) -> 
 def add_alert(
     session: Session,
     *,
-    case: Case | None,
+    case_id: int | None,
     message_row_id: int,
     recipient: str,
     message_id: str,
@@ -137,7 +137,7 @@ def add_alert(
 ) -> Letter:
     """An internal alert (meldcode) about a message, with or without a case; sent once."""
     letter = Letter(
-        case=case,
+        case_id=case_id,
         message_row_id=message_row_id,
         purpose="meldcode-signaal",
         recipient=recipient,

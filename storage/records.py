@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,41 @@ def store_raw(
     return row
 
 
+def store_raw_many(
+    session: Session,
+    mailbox: str,
+    messages: Sequence[tuple[str, bytes, datetime, int | None, int | None]],
+) -> list[int]:
+    """Keep a batch's bytes in one INSERT; returns the row ids in the batch's order.
+
+    Each item is (key, raw, received_at, uid, uidvalidity). A key another worker stored
+    already fails the whole INSERT on the unique key, as `store_raw` does for one.
+    """
+    if not messages:
+        return []
+    stored_at = now()
+    rows = [
+        {
+            "mailbox": mailbox,
+            "source_key": key,
+            "uid": uid,
+            "uidvalidity": uidvalidity,
+            "raw": compress(raw),
+            "raw_size": len(raw),
+            "raw_sha256": hashlib.sha256(raw).hexdigest(),
+            "received_at": received_at,
+            "stored_at": stored_at,
+            "status": MessageStatus.STORED,
+            "filed_away": False,
+        }
+        for key, raw, received_at, uid, uidvalidity in messages
+    ]
+    statement = insert(StoredMessage.__table__).returning(
+        StoredMessage.__table__.c.id, sort_by_parameter_order=True
+    )
+    return list(session.execute(statement, rows).scalars())
+
+
 def waiting_messages(session: Session, limit: int = 500) -> list[StoredMessage]:
     """Stored but never judged: a worker died between storing and processing."""
     return list(
@@ -105,9 +141,22 @@ def message_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
 
 
 def update_messages(session: Session, changes: list[dict[str, Any]]) -> None:
-    """Record judgements by primary key, as one executemany."""
-    if changes:
-        session.execute(update(StoredMessage), changes)
+    """Record judgements by primary key, as one executemany.
+
+    Every change must name the same columns (and "id"); a core UPDATE, since the ORM's bulk
+    path cost more than the statement itself.
+    """
+    if not changes:
+        return
+    table = StoredMessage.__table__
+    statement = update(table).where(table.c.id == bindparam("_id"))  # SET: the other keys
+    session.execute(
+        statement,
+        [
+            {k: v for k, v in change.items() if k != "id"} | {"_id": change["id"]}
+            for change in changes
+        ],
+    )
 
 
 def dedup_owners(session: Session, keys: Sequence[str]) -> dict[str, int]:
@@ -141,6 +190,46 @@ def next_case_sequence(session: Session, year: int) -> int:
         _insert_ignore(session, CaseCounter, {"year": year, "last": 0})
         sequence = session.execute(bump).scalar_one()
     return sequence
+
+
+def next_case_sequences(session: Session, year: int, count: int) -> range:
+    """`count` consecutive numbers for one year in one UPDATE; the counter row stays locked
+    until this unit of work commits, so they are gap-free and no other worker gets them."""
+    bump = (
+        update(CaseCounter)
+        .where(CaseCounter.year == year)
+        .values(last=CaseCounter.last + count)
+        .returning(CaseCounter.last)
+    )
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:  # the first case of the year: make its counter, then take the numbers
+        _insert_ignore(session, CaseCounter, {"year": year, "last": 0})
+        last = session.execute(bump).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
+def add_cases(session: Session, cases: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert registered cases (column values, number and sequence included) in one
+    statement; returns their ids in the given order."""
+    if not cases:
+        return []
+    created_at = now()
+    rows = [
+        {"channel": "e-mail", "status": CaseStatus.RECEIVED, "created_at": created_at} | case
+        for case in cases
+    ]
+    statement = insert(Case.__table__).returning(Case.__table__.c.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).scalars())
+
+
+def add_letters(session: Session, letters: Sequence[dict[str, Any]]) -> None:
+    """Insert outgoing letters (case_id, purpose, recipient, message_id, raw, status,
+    last_error) in one executemany."""
+    if not letters:
+        return
+    at = now()
+    rows = [{"attempts": 0, "next_attempt_at": at, "created_at": at} | letter for letter in letters]
+    session.execute(insert(Letter.__table__), rows)
 
 
 def add_case(
@@ -239,6 +328,67 @@ def letter_sent(session: Session, letter_id: int, at: datetime) -> None:
             .where(Case.id == case_id, Case.status == CaseStatus.RECEIVED)
             .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
         )
+
+
+@dataclass(frozen=True)
+class ClaimedLetter:
+    """A letter taken for sending: what the mailer needs, without an ORM object."""
+
+    id: int
+    raw: bytes
+    recipient: str | None
+    message_id: str
+    attempts: int
+
+
+def claim_letters(session: Session, letter_ids: Sequence[int], at: datetime) -> list[ClaimedLetter]:
+    """Take several letters for sending in one UPDATE; a letter another worker took is left
+    out. Returned in id order."""
+    if not letter_ids:
+        return []
+    table = Letter.__table__
+    claimed = session.execute(
+        update(table)
+        .where(table.c.id.in_(list(letter_ids)), table.c.status == LetterStatus.PENDING)
+        .values(status=LetterStatus.SENDING, claimed_at=at, attempts=table.c.attempts + 1)
+        .returning(table.c.id, table.c.raw, table.c.recipient, table.c.message_id, table.c.attempts)
+    )
+    return sorted((ClaimedLetter(*row) for row in claimed), key=lambda letter: letter.id)
+
+
+def release_letters(session: Session, letter_ids: Sequence[int]) -> None:
+    """Give back claimed letters that were never handed to the mailer: pending again, as if
+    never claimed (a stop or a failed server came first)."""
+    if not letter_ids:
+        return
+    table = Letter.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id.in_(list(letter_ids)), table.c.status == LetterStatus.SENDING)
+        .values(status=LetterStatus.PENDING, claimed_at=None, attempts=table.c.attempts - 1)
+    )
+
+
+def letters_sent(session: Session, letter_ids: Sequence[int], at: datetime) -> None:
+    """Record the delivery of several letters; their acknowledgements move the cases from
+    received to acknowledged."""
+    if not letter_ids:
+        return
+    ids = list(letter_ids)
+    letters, cases = Letter.__table__, Case.__table__
+    session.execute(
+        update(letters)
+        .where(letters.c.id.in_(ids))
+        .values(status=LetterStatus.SENT, sent_at=at, last_error=None)
+    )
+    acknowledged = select(letters.c.case_id).where(
+        letters.c.id.in_(ids), letters.c.purpose == "ontvangstbevestiging"
+    )
+    session.execute(
+        update(cases)
+        .where(cases.c.id.in_(acknowledged), cases.c.status == CaseStatus.RECEIVED)
+        .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
+    )
 
 
 def letter_failed(session: Session, letter_id: int, error: str, retry_at: datetime) -> None:
