@@ -508,7 +508,9 @@ class Pipeline:
             in_reply_to=message.message_id,
             references=message.references,
         )
-        letter = outbox.acknowledgement(facts, envelope, sent_at=sent_at)
+        letter = outbox.acknowledgement(
+            facts, envelope, sent_at=sent_at, own=self.procedure.letters, preset=self.procedure.key
+        )
         status, reason, later = self.hold(session, message, complaint.flags, planned)
         if reason:
             log.info("Automatische bevestiging voor %s: %s", number, reason)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from klachtenbus.errors import KlachtenbusError
 from outbox.letters import (
-    _UTF8_QP,
     SMTP_COMPAT,
+    UTF8_QP,
     Envelope,
     RenderedLetter,
     header_text,
@@ -129,6 +129,6 @@ def case_letter(
         message["References"] = one_line(" ".join(references), 5000)
     message["X-Klachtenbus-Case"] = facts.case_number
     message["MIME-Version"] = "1.0"
-    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(page, "html", UTF8_QP))  # type: ignore[arg-type]
     return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))

@@ -8,7 +8,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 
-from outbox.letters import _ENV, _UTF8_QP, SMTP_COMPAT, RenderedLetter, header_text, one_line
+from outbox.letters import SMTP_COMPAT, UTF8_QP, RenderedLetter, header_text, one_line, templates
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def digest_mail(
     today: date,
     sent_at: datetime,
 ) -> RenderedLetter:
-    """Internal mail, marked auto-generated so no colleague's auto-reply answers it."""
+    """One officer's morning list: overdue first, then proposals to confirm, then what is
+    due soon."""
     overdue = [r for r in reminders if r.overdue]
     proposals = [r for r in reminders if r.proposal]
     soon = [r for r in reminders if not r.overdue and not r.proposal]
@@ -46,22 +47,8 @@ def digest_mail(
         "today": today,
         "organisation_name": organisation_name,
     }
-    message = MIMEMultipart("alternative")
-    message["From"] = sender
-    message["To"] = recipient
     subject = f"Klachten: {len(overdue)} over de termijn, {len(soon)} binnenkort ({today:%d-%m-%Y})"
-    message["Subject"] = header_text(subject)
-    message["Date"] = format_datetime(sent_at)
-    message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
-    message["Message-ID"] = message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Auto-Response-Suppress"] = "All"
-    message["MIME-Version"] = "1.0"
-    text = _ENV.get_template("dagoverzicht.txt.j2").render(context)
-    page = _ENV.get_template("dagoverzicht.html.j2").render(context)
-    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
-    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+    return _internal("dagoverzicht", context, sender, recipient, subject, sent_at)
 
 
 def meldcode_signal(
@@ -83,20 +70,35 @@ def meldcode_signal(
         "reasons": reasons,
         "organisation_name": organisation_name,
     }
+    subject = f"SPOED meldcode: {case_number} vraagt om een afweging"
+    headers = {"Importance": "high", "X-Klachtenbus-Case": case_number}
+    return _internal("meldcode", context, sender, recipient, subject, received_at, headers)
+
+
+def _internal(
+    template: str,
+    context: dict[str, object],
+    sender: str,
+    recipient: str,
+    subject: str,
+    sent_at: datetime,
+    headers: dict[str, str] | None = None,
+) -> RenderedLetter:
+    """Mail to colleagues, marked auto-generated so no colleague's auto-reply answers it."""
     message = MIMEMultipart("alternative")
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = header_text(f"SPOED meldcode: {case_number} vraagt om een afweging")
-    message["Date"] = format_datetime(received_at)
+    message["Subject"] = header_text(subject)
+    message["Date"] = format_datetime(sent_at)
     message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
     message["Message-ID"] = message_id
-    message["Importance"] = "high"
+    for name, value in (headers or {}).items():
+        message[name] = value
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
-    message["X-Klachtenbus-Case"] = case_number
     message["MIME-Version"] = "1.0"
-    text = _ENV.get_template("meldcode.txt.j2").render(context)
-    page = _ENV.get_template("meldcode.html.j2").render(context)
-    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(page, "html", _UTF8_QP))  # type: ignore[arg-type]
+    text = templates().get_template(f"{template}.txt.j2").render(context)
+    page = templates().get_template(f"{template}.html.j2").render(context)
+    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(page, "html", UTF8_QP))  # type: ignore[arg-type]
     return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))

@@ -92,9 +92,6 @@ def _lines(value: str) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in value.splitlines())
 
 
-_ENV = _environment()
-
-
 @dataclass(frozen=True)
 class Acknowledgement:
     """What the acknowledgement of one case states."""
@@ -183,12 +180,17 @@ class _QuickUtf8(Charset):
 
 
 _SUBJECT_CHARSET: Charset | str = _QuickUtf8()
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP  # readable in any client's "show source", unlike base64
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # readable in any client's "show source", unlike base64
 
 
 def acknowledgement(
-    facts: Acknowledgement, envelope: Envelope, *, sent_at: datetime
+    facts: Acknowledgement,
+    envelope: Envelope,
+    *,
+    sent_at: datetime,
+    own: Path | None = None,
+    preset: str = "",
 ) -> RenderedLetter:
     """The ontvangstbevestiging, marked as an automatic reply (RFC 3834) to the complaint."""
     context = vars(facts) | {"subject": one_line(facts.subject)}
@@ -213,10 +215,12 @@ def acknowledgement(
     message["X-Auto-Response-Suppress"] = "All"
     message["X-Klachtenbus-Case"] = facts.case_number
     message["MIME-Version"] = "1.0"
-    text = _ENV.get_template("ontvangstbevestiging.txt.j2").render(context)
-    html = _ENV.get_template("ontvangstbevestiging.html.j2").render(context)
-    message.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(html, "html", _UTF8_QP))  # type: ignore[arg-type]
+    env = templates(own)
+    names = [f"{preset}/ontvangstbevestiging", "ontvangstbevestiging"][0 if preset else 1 :]
+    text = env.select_template([f"{n}.txt.j2" for n in names]).render(context)
+    html = env.select_template([f"{n}.html.j2" for n in names]).render(context)
+    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
+    message.attach(MIMEText(html, "html", UTF8_QP))  # type: ignore[arg-type]
     return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
 
 

@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from bot import bootstrap
-from bot.pipeline import Pipeline
+from bot.pipeline import Pipeline, PollSummary
+from bot.sending import SendSummary
 from bot.settings import Settings
 from storage import Store
+from tests.conftest import prepare_database, settings_for
 
 
 def pipeline_for(settings: Settings) -> tuple[Pipeline, Store]:
     store = bootstrap.open_store(settings)
     return bootstrap.pipeline_of(settings, store), store
+
+
+@dataclass
+class Bot:
+    """Klachtenbus on the test servers: one poll of the mailbox, one round of sending."""
+
+    settings: Settings
+    pipeline: Pipeline
+    store: Store
+
+    def poll(self) -> PollSummary:
+        return self.pipeline.poll(bootstrap.mailbox_of(self.settings))
+
+    def send(self) -> SendSummary:
+        return self.pipeline.sender.send_due(bootstrap.mailer_of(self.settings))
+
+
+def bot_for(
+    request: pytest.FixtureRequest,
+    mailbox: Any,
+    smtp: Any,
+    database_url: str,
+    model: tuple[Path, str],
+    tmp_path: Path,
+    **extra: Any,
+) -> Bot:
+    """A migrated database with the session's model, and a pipeline closed after the test."""
+    prepare_database(database_url, model)
+    settings = settings_for(mailbox, smtp, database_url, tmp_path, **extra)
+    pipeline, store = pipeline_for(settings)
+    request.addfinalizer(pipeline.close)
+    return Bot(settings, pipeline, store)

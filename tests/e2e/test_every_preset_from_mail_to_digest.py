@@ -18,8 +18,8 @@ from outbox import dutch_date
 from procedures import preset_names
 from storage import Case
 from tests.builders import complaint, mail
-from tests.conftest import MailboxAccount, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.conftest import MailboxAccount
+from tests.pipeline_helpers import bot_for
 from tests.servers import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -61,17 +61,14 @@ def test_a_preset_from_complaint_to_digest(
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    prepare_database(sqlite_url, trained_model)
-    settings = settings_for(mailbox, smtp, sqlite_url, tmp_path, procedure=preset)
-    pipeline, store = pipeline_for(settings)
-    request.addfinalizer(pipeline.close)
-    mailer = bootstrap.mailer_of(settings)
-    office = bootstrap.office_of(settings)
+    bot = bot_for(request, mailbox, smtp, sqlite_url, trained_model, tmp_path, procedure=preset)
+    mailer = bootstrap.mailer_of(bot.settings)
+    office = bootstrap.office_of(bot.settings)
 
     mailbox.append(complaint(1), when=CHRISTMAS)
     mailbox.append(complaint(2), when=KONINGSDAG)
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    assert pipeline.sender.send_due(mailer).sent == 2
+    bot.poll()
+    assert bot.send().sent == 2
 
     acknowledgements = {r.recipients[0]: r.message for r in smtp.received}
     for n, (acknowledge_by, answer_by) in enumerate(EXPECTED[preset], start=1):
@@ -93,29 +90,29 @@ def test_a_preset_from_complaint_to_digest(
             headers={"In-Reply-To": letter["Message-ID"], "References": letter["Message-ID"]},
         )
     )
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    assert pipeline.sender.send_due(mailer).sent == 0
-    with store.unit_of_work() as session:
+    bot.poll()
+    assert bot.send().sent == 0
+    with bot.store.unit_of_work() as session:
         numbers = list(session.scalars(select(Case.number).order_by(Case.id)))
         assert session.scalar(select(func.count(Case.id))) == 2
     christmas, koningsdag = numbers
-    assert len(casework.show(store, office, christmas).correspondence) == 1
+    assert len(casework.show(bot.store, office, christmas).correspondence) == 1
 
     # More time for the Koningsdag complaint, announced before its term ends.
     before_the_term = datetime.combine(EXPECTED[preset][1][1], datetime.min.time(), UTC)
     casework.extend(
-        store, office, koningsdag, actor="Ank", reason="de medewerker is ziek",
+        bot.store, office, koningsdag, actor="Ank", reason="de medewerker is ziek",
         now=before_the_term.replace(hour=9),
     )  # fmt: skip
-    assert pipeline.sender.send_due(mailer).sent == 1
+    assert bot.send().sent == 1
     extension = smtp.received[-1].message
     assert extension["To"].addresses[0].addr_spec == "klager2@example.nl"
     assert "de medewerker is ziek" in extension.get_body(("plain",)).get_content()
 
     # The morning digest: the Christmas complaint is long overdue.
     smtp.received.clear()
-    send_digests(store, office, {}, mailer, today=date(2026, 11, 23))
+    send_digests(bot.store, office, {}, mailer, today=date(2026, 11, 23))
     (digest,) = [r.message for r in smtp.received]
-    assert digest["To"] == settings.organisation_address  # no officers set: the mailbox hears
+    assert digest["To"] == bot.settings.organisation_address  # no officers set: the mailbox hears
     body = digest.get_body(("plain",)).get_content()
     assert christmas in body and "te laat" in body

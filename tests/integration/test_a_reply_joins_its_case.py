@@ -11,8 +11,8 @@ import pytest
 from bot import bootstrap, casework
 from bot.digest import due_and_overdue
 from tests.builders import complaint, mail
-from tests.conftest import MailboxAccount, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.conftest import MailboxAccount
+from tests.pipeline_helpers import bot_for
 from tests.servers import SmtpSink
 
 
@@ -24,14 +24,11 @@ def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    prepare_database(sqlite_url, trained_model)
-    settings = settings_for(mailbox, smtp, sqlite_url, tmp_path)
-    pipeline, store = pipeline_for(settings)
-    request.addfinalizer(pipeline.close)
-    office = bootstrap.office_of(settings)
+    bot = bot_for(request, mailbox, smtp, sqlite_url, trained_model, tmp_path)
+    office = bootstrap.office_of(bot.settings)
     mailbox.append(complaint(1))
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    pipeline.sender.send_due(bootstrap.mailer_of(settings))
+    bot.poll()
+    bot.send()
     letter = smtp.received[0].message
 
     mailbox.append(
@@ -43,16 +40,16 @@ def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
             headers={"In-Reply-To": letter["Message-ID"]},
         )
     )
-    summary = pipeline.poll(bootstrap.mailbox_of(settings))
+    summary = bot.poll()
 
     assert summary.by_kind == {"followup": 1}
-    assert pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 0
+    assert bot.send().sent == 0
     number = str(letter["X-Klachtenbus-Case"])
-    view = casework.show(store, office, number)
+    view = casework.show(bot.store, office, number)
     assert view.case["status"] == "acknowledged"  # nothing moves without an officer
     assert [m["subject"] for m in view.correspondence] == ["Mijn klacht"]
     (proposal,) = [e for e in view.events if e["kind"] == "proposal"]
     assert "lijkt een intrekking" in proposal["reason"]
     assert f"case move {number} afgesloten --afloop ingetrokken" in proposal["reason"]
-    waiting = [a.reminder for a in due_and_overdue(store, office, {}, date.today())]
+    waiting = [a.reminder for a in due_and_overdue(bot.store, office, {}, date.today())]
     assert [(r.case_number, r.step) for r in waiting if r.proposal] == [(number, "voorstel")]

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import bootstrap
 from storage import Case, Letter
 from tests.builders import mail
-from tests.conftest import MailboxAccount, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.conftest import MailboxAccount
+from tests.pipeline_helpers import bot_for
 from tests.servers import SmtpSink
 
 AANDACHTSFUNCTIONARIS = "aandachtsfunctionaris@zorg-voorbeeld.nl"
@@ -28,12 +27,15 @@ def test_a_meldcode_signal_alerts_at_once_and_holds_the_automatic_letter(
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    prepare_database(sqlite_url, trained_model)
-    settings = settings_for(
-        mailbox, smtp, sqlite_url, tmp_path, meldcode_address=AANDACHTSFUNCTIONARIS
+    bot = bot_for(
+        request,
+        mailbox,
+        smtp,
+        sqlite_url,
+        trained_model,
+        tmp_path,
+        meldcode_address=AANDACHTSFUNCTIONARIS,
     )
-    pipeline, store = pipeline_for(settings)
-    request.addfinalizer(pipeline.close)
     mailbox.append(
         mail(
             "Blauwe plekken bij Sem",
@@ -53,14 +55,14 @@ def test_a_meldcode_signal_alerts_at_once_and_holds_the_automatic_letter(
             sender="Buurvrouw <buurvrouw@example.nl>",
         ),
     )
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    sent = pipeline.sender.send_due(bootstrap.mailer_of(settings))
+    bot.poll()
+    sent = bot.send()
 
     assert sent.sent == 2
     assert {r.recipients[0] for r in smtp.received} == {AANDACHTSFUNCTIONARIS}
     subjects = sorted(str(r.message["Subject"]) for r in smtp.received)
     assert all(s.startswith("SPOED meldcode") for s in subjects), subjects
-    with store.unit_of_work() as session:
+    with bot.store.unit_of_work() as session:
         (case,) = session.scalars(select(Case)).all()
         assert case.complainant_email == "marloes@example.nl"
         assert "meldcode" in (case.flags or [])

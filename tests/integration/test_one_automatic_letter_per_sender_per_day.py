@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import bootstrap
 from storage import Case, Letter
 from tests.builders import complaint, mail
-from tests.conftest import MailboxAccount, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.conftest import MailboxAccount
+from tests.pipeline_helpers import bot_for
 from tests.servers import SmtpSink
 
 
@@ -25,13 +24,10 @@ def test_a_second_complaint_on_one_day_gets_its_letter_a_day_later(
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    prepare_database(sqlite_url, trained_model)
-    settings = settings_for(mailbox, smtp, sqlite_url, tmp_path)
-    pipeline, store = pipeline_for(settings)
-    request.addfinalizer(pipeline.close)
+    bot = bot_for(request, mailbox, smtp, sqlite_url, trained_model, tmp_path)
     mailbox.append(complaint(1), complaint(2))
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    pipeline.sender.send_due(bootstrap.mailer_of(settings))
+    bot.poll()
+    bot.send()
     mailbox.append(
         mail(
             "En nog iets: de factuur",
@@ -41,15 +37,15 @@ def test_a_second_complaint_on_one_day_gets_its_letter_a_day_later(
             sender="Klager 1 <klager1@example.nl>",
         )
     )
-    pipeline.poll(bootstrap.mailbox_of(settings))
-    sent = pipeline.sender.send_due(bootstrap.mailer_of(settings))
+    bot.poll()
+    sent = bot.send()
 
     assert sent.sent == 0
     assert sorted(r.recipients[0] for r in smtp.received) == [
         "klager1@example.nl",
         "klager2@example.nl",
     ]
-    with store.unit_of_work() as session:
+    with bot.store.unit_of_work() as session:
         assert len(session.scalars(select(Case)).all()) == 3
         waiting = session.scalars(select(Letter).where(Letter.status == "pending")).one()
         assert waiting.recipient == "klager1@example.nl"
@@ -65,10 +61,7 @@ def test_a_sender_whose_mailbox_answers_automatically_gets_no_automatic_letter(
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    prepare_database(sqlite_url, trained_model)
-    settings = settings_for(mailbox, smtp, sqlite_url, tmp_path)
-    pipeline, store = pipeline_for(settings)
-    request.addfinalizer(pipeline.close)
+    bot = bot_for(request, mailbox, smtp, sqlite_url, trained_model, tmp_path)
     mailbox.append(
         mail(
             "Automatisch antwoord: Nieuwsbrief",
@@ -77,12 +70,12 @@ def test_a_sender_whose_mailbox_answers_automatically_gets_no_automatic_letter(
             headers={"Auto-Submitted": "auto-replied"},
         )
     )
-    pipeline.poll(bootstrap.mailbox_of(settings))
+    bot.poll()
     mailbox.append(complaint(3, sender="Petra van Dijk <petra@example.org>"))
-    pipeline.poll(bootstrap.mailbox_of(settings))
+    bot.poll()
 
-    assert pipeline.sender.send_due(bootstrap.mailer_of(settings)).sent == 0
-    with store.unit_of_work() as session:
+    assert bot.send().sent == 0
+    with bot.store.unit_of_work() as session:
         (case,) = session.scalars(select(Case)).all()
         (letter,) = case.letters
         assert letter.status == "withheld"
