@@ -81,6 +81,11 @@ def run(folder: Path, console: Console) -> None:
         f"{folder / 'verzonden'}/ (als .eml). Bekijk de zaken met: "
         f"KLACHTENBUS_DATABASE_URL=sqlite:///{folder / 'klachtenbus.db'} klachtenbus cases"
     )
+    console.print(
+        "Daarna: klachtenbus case show ZAAKNUMMER (termijnen en geschiedenis), "
+        "klachtenbus letter preview bevindingen --zaak ZAAKNUMMER, klachtenbus digest "
+        "en klachtenbus report --period JJJJ (met dezelfde KLACHTENBUS_DATABASE_URL)."
+    )
 
 
 def _short(reason: str) -> str:
