@@ -17,6 +17,7 @@ from klachtenbus.vocabulary import CaseStatus, LetterStatus, MessageStatus
 from storage.models import (
     Case,
     CaseCounter,
+    CaseEvent,
     Label,
     Letter,
     MailboxState,
@@ -323,11 +324,13 @@ def letter_sent(session: Session, letter_id: int, at: datetime) -> None:
         .returning(Letter.case_id, Letter.purpose)
     ).one()
     if purpose == "ontvangstbevestiging":
-        session.execute(
+        moved = session.scalars(
             update(Case)
             .where(Case.id == case_id, Case.status == CaseStatus.RECEIVED)
             .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
-        )
+            .returning(Case.id)
+        ).all()
+        _acknowledged_events(session, moved, at)
 
 
 @dataclass(frozen=True)
@@ -384,11 +387,27 @@ def letters_sent(session: Session, letter_ids: Sequence[int], at: datetime) -> N
     acknowledged = select(letters.c.case_id).where(
         letters.c.id.in_(ids), letters.c.purpose == "ontvangstbevestiging"
     )
-    session.execute(
+    moved = session.scalars(
         update(cases)
         .where(cases.c.id.in_(acknowledged), cases.c.status == CaseStatus.RECEIVED)
         .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
-    )
+        .returning(cases.c.id)
+    ).all()
+    _acknowledged_events(session, moved, at)
+
+
+def _acknowledged_events(session: Session, case_ids: Sequence[int], at: datetime) -> None:
+    """Every move is in the case's history, also the one the bot makes by itself."""
+    if case_ids:
+        session.execute(
+            insert(CaseEvent.__table__),
+            [
+                {"case_id": case_id, "at": at, "actor": "klachtenbus", "kind": "move",
+                 "from_status": CaseStatus.RECEIVED, "to_status": CaseStatus.ACKNOWLEDGED,
+                 "reason": "ontvangstbevestiging verstuurd"}
+                for case_id in case_ids
+            ],
+        )  # fmt: skip
 
 
 def letter_failed(session: Session, letter_id: int, error: str, retry_at: datetime) -> None:

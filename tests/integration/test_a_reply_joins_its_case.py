@@ -48,6 +48,9 @@ def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
     view = casework.show(bot.store, office, number)
     assert view.case["status"] == "acknowledged"  # nothing moves without an officer
     assert [m["subject"] for m in view.correspondence] == ["Mijn klacht"]
+    acknowledged = view.events[0]
+    assert (acknowledged["actor"], acknowledged["to"]) == ("klachtenbus", "acknowledged")
+    assert acknowledged["reason"] == "ontvangstbevestiging verstuurd"
     (proposal,) = [e for e in view.events if e["kind"] == "proposal"]
     assert "lijkt een intrekking" in proposal["reason"]
     assert f"case move {number} afgesloten --afloop ingetrokken" in proposal["reason"]
