@@ -76,6 +76,15 @@ class PollSummary:
 
 
 @dataclass(frozen=True)
+class SenderHistory:
+    """A batch's senders as RFC 3834 sees them: the latest automatic letter to each (lower
+    case), including this batch's own, and who answered us automatically."""
+
+    last_letter: dict[str, datetime]
+    answered_automatically: set[str]
+
+
+@dataclass(frozen=True)
 class Complaint:
     """A message judged a complaint, waiting to be registered with the rest of its batch."""
 
@@ -468,9 +477,9 @@ class Pipeline:
             )
         case_ids = records.add_cases(session, cases)
         sent_at = datetime.now(UTC)
-        planned: dict[str, datetime] = {}  # automatic letters this batch already writes
+        senders = self.sender_history(session, complaints)
         letters = [
-            self._acknowledgement(session, c, due, number, case_id, sent_at, planned)
+            self._acknowledgement(session, c, due, number, case_id, sent_at, senders)
             for c, due, number, case_id in zip(complaints, dues, numbers, case_ids, strict=True)
         ]
         records.add_letters(session, letters)
@@ -484,7 +493,7 @@ class Pipeline:
         number: str,
         case_id: int,
         sent_at: datetime,
-        planned: dict[str, datetime],
+        senders: SenderHistory,
     ) -> dict[str, object]:
         """The letter row for one new case: rendered now, sent later (or withheld)."""
         message = complaint.message
@@ -511,11 +520,11 @@ class Pipeline:
         letter = outbox.acknowledgement(
             facts, envelope, sent_at=sent_at, own=self.procedure.letters, preset=self.procedure.key
         )
-        status, reason, later = self.hold(session, message, complaint.flags, planned)
+        status, reason, later = self.hold(message, complaint.flags, senders)
         if reason:
             log.info("Automatische bevestiging voor %s: %s", number, reason)
         if later is None and status == LetterStatus.PENDING and address is not None:
-            planned[address.email.lower()] = sent_at
+            senders.last_letter[address.email.lower()] = sent_at  # the next one waits
         if Flag.MELDCODE in complaint.flags:
             self.alert(session, complaint.row_id, message, (case_id, number))
         return {
@@ -530,11 +539,7 @@ class Pipeline:
         }
 
     def hold(
-        self,
-        session: Session,
-        message: ParsedMessage,
-        flags: list[str],
-        planned: dict[str, datetime] | None = None,
+        self, message: ParsedMessage, flags: list[str], senders: SenderHistory
     ) -> tuple[LetterStatus, str | None, datetime | None]:
         """Whether an automatic acknowledgement goes now, later (RFC 3834: at most one per
         sender per day), or waits for an officer; and why."""
@@ -548,16 +553,12 @@ class Pipeline:
             ), None  # fmt: skip
         assert message.answer_address is not None
         address = message.answer_address.email
-        now = datetime.now(UTC)
-        if casework.sent_machine_mail_since(session, address, now - MACHINE_MEMORY):
+        if address.lower() in senders.answered_automatically:
             return LetterStatus.WITHHELD, (
                 f"{address} antwoordt automatisch (een automatisch antwoord in de afgelopen "
                 f"{MACHINE_MEMORY.days} dagen); stuur de bevestiging zelf met klachtenbus letter send"
             ), None  # fmt: skip
-        last = casework.last_automatic_letter(session, address, now - self.auto_letter_pause)
-        in_batch = (planned or {}).get(address.lower())
-        if in_batch is not None and (last is None or in_batch > last):
-            last = in_batch
+        last = senders.last_letter.get(address.lower())
         if last is not None:
             later = last + self.auto_letter_pause
             return LetterStatus.PENDING, (
@@ -565,6 +566,19 @@ class Pipeline:
                 "brief (RFC 3834: hoogstens één per dag)"
             ), later  # fmt: skip
         return LetterStatus.PENDING, None, None
+
+    def sender_history(self, session: Session, complaints: list[Complaint]) -> SenderHistory:
+        """What RFC 3834 needs to know about a batch's senders, in two queries."""
+        addresses = [c.message.answer_address.email for c in complaints if c.message.answer_address]
+        now = datetime.now(UTC)
+        return SenderHistory(
+            last_letter=casework.last_automatic_letters(
+                session, addresses, now - self.auto_letter_pause
+            ),
+            answered_automatically=casework.machine_senders(
+                session, addresses, now - MACHINE_MEMORY
+            ),
+        )
 
     def alert(
         self,

@@ -111,19 +111,26 @@ def case_answered(
     return None
 
 
-def last_automatic_letter(session: Session, recipient: str, since: datetime) -> datetime | None:
-    """When the latest automatic letter (acknowledgement) to this address went or will go,
-    if that is after `since`."""
-    latest = session.scalar(
-        select(
-            func.max(func.coalesce(Letter.sent_at, Letter.next_attempt_at), type_=UTCDateTime())
-        ).where(
-            func.lower(Letter.recipient) == recipient.lower(),
+def last_automatic_letters(
+    session: Session, recipients: Iterable[str], since: datetime
+) -> dict[str, datetime]:
+    """Per address (lower case): when the latest automatic letter (acknowledgement) to it
+    went or will go, where that is after `since`. One query for a whole batch."""
+    wanted = sorted({r.lower() for r in recipients})
+    if not wanted:
+        return {}
+    address = func.lower(Letter.recipient)
+    latest = func.max(func.coalesce(Letter.sent_at, Letter.next_attempt_at), type_=UTCDateTime())
+    rows = session.execute(
+        select(address, latest)
+        .where(
+            address.in_(wanted),
             Letter.purpose == "ontvangstbevestiging",
             Letter.status.in_(("pending", "sending", "sent", "uncertain")),
         )
+        .group_by(address)
     )
-    return latest if latest is not None and latest >= since else None
+    return {a: at for a, at in rows if at is not None and at >= since}
 
 
 def add_alert(
@@ -149,18 +156,23 @@ def add_alert(
     return letter
 
 
-def sent_machine_mail_since(session: Session, sender: str, since: datetime) -> bool:
-    """Whether this address has sent us machine mail (an auto-reply) lately."""
-    return (
-        session.scalar(
-            select(func.count(StoredMessage.id)).where(
-                func.lower(StoredMessage.sender_email) == sender.lower(),
+def machine_senders(session: Session, senders: Iterable[str], since: datetime) -> set[str]:
+    """Which of these addresses (lower case) sent us machine mail (an auto-reply) lately."""
+    wanted = sorted({s.lower() for s in senders})
+    if not wanted:
+        return set()
+    address = func.lower(StoredMessage.sender_email)
+    return set(
+        session.scalars(
+            select(address)
+            .where(
+                address.in_(wanted),
                 StoredMessage.kind == Kind.OTHER,
                 StoredMessage.received_at >= since,
             )
+            .distinct()
         )
-        or 0
-    ) > 0
+    )
 
 
 def cases_received(session: Session, start: datetime, end: datetime) -> list[Case]:
