@@ -399,9 +399,15 @@ class Pipeline:
         never a second acknowledgement. A withdrawal or appeal in it is put to an officer."""
         references = [message.in_reply_to or "", *message.references]
         numbers = CASE_NUMBER.findall(message.subject or "") or _quoted_case_numbers(message.text)
-        if not any(references) and not numbers:
-            return False
-        found = casework.case_answered(session, references, numbers)
+        found = None
+        if any(references) or numbers:
+            found = casework.case_answered(session, references, numbers)
+        if found is None and Flag.FOLLOWUP in flags and kind != Kind.COMPLAINT:
+            # "About my earlier complaint ..." without a number: the sender's one open case. A
+            # complaint is registered anyway: a new complaint must never hide in an old case.
+            address = message.answer_address.email if message.answer_address else ""
+            only = casework.only_active_case_of(session, address) if address else None
+            found = (only, "vervolgbericht van de klager") if only else None
         if found is None:
             return False
         case, matched_by = found

@@ -51,6 +51,19 @@ def active_cases(session: Session) -> list[Case]:
     )
 
 
+def only_active_case_of(session: Session, email: str) -> Case | None:
+    """The complainant's one case still running, when there is exactly one."""
+    found = session.scalars(
+        select(Case)
+        .where(
+            func.lower(Case.complainant_email) == email.lower(),
+            Case.status != CaseStatus.CLOSED,
+        )
+        .limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
 def earlier_cases(session: Session, case: Case) -> list[Case]:
     """The same complainant's cases before this one (the Flemish guide asks for it)."""
     if not case.complainant_email:

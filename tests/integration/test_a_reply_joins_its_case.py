@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot import bootstrap, casework
 from bot.digest import due_and_overdue
+from storage import Case
 from tests.builders import complaint, mail
 from tests.conftest import MailboxAccount
 from tests.pipeline_helpers import bot_for
@@ -56,3 +58,32 @@ def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
     assert f"case move {number} afgesloten --afloop ingetrokken" in proposal["reason"]
     waiting = [a.reminder for a in due_and_overdue(bot.store, office, {}, date.today())]
     assert [(r.case_number, r.step) for r in waiting if r.proposal] == [(number, "voorstel")]
+
+
+def test_a_follow_up_without_a_number_joins_the_senders_one_open_case(
+    request: pytest.FixtureRequest,
+    mailbox: MailboxAccount,
+    sqlite_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+    smtp: SmtpSink,
+) -> None:
+    bot = bot_for(request, mailbox, smtp, sqlite_url, trained_model, tmp_path)
+    mailbox.append(complaint(4))
+    bot.poll()
+    mailbox.append(
+        mail(
+            "Vraag",
+            "Goedemiddag, ik heb vorige week mijn eerdere klacht gestuurd over mijn begeleider. "
+            "Hoe staat het daarmee? Groet, Klager 4",
+            sender="Klager 4 <klager4@example.nl>",
+        )
+    )
+    summary = bot.poll()
+    office = bootstrap.office_of(bot.settings)
+    with bot.store.unit_of_work() as session:
+        (number,) = session.scalars(select(Case.number)).all()
+    assert summary.by_kind == {"followup": 1}
+    assert [m["subject"] for m in casework.show(bot.store, office, number).correspondence] == [
+        "Vraag"
+    ]
