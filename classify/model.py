@@ -19,6 +19,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from classify.sample import Sample
+from classify.scoring import Scorer
 from klachtenbus.errors import ModelError
 from klachtenbus.vocabulary import Kind
 
@@ -156,6 +157,10 @@ class Detector:
             if Kind.COMPLAINT in self.classes
             else None
         )
+        try:
+            self._scorer: Scorer | None = Scorer(pipeline, _texts)
+        except TypeError:
+            self._scorer = None
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -163,6 +168,22 @@ class Detector:
 
     def assess(self, samples: Sequence[Sample], top: int = 5) -> list[Assessment]:
         """Calibrated probabilities and the terms that pushed most towards `complaint`."""
+        if self._scorer is None:
+            return self._assess_with_pipeline(samples, top)
+        features = self._scorer.features(samples)
+        probabilities = self._scorer.probabilities(features)
+        out = []
+        for sample, found, row in zip(samples, features, probabilities, strict=True):
+            terms: tuple[str, ...] = ()
+            if top and self._weights is not None:
+                contributions = found.values * self._weights[found.indices]
+                terms = self._readable_terms(sample, found.indices, contributions, top)
+            out.append(Assessment(dict(zip(self.classes, map(float, row), strict=True)), terms))
+        return out
+
+    def _assess_with_pipeline(self, samples: Sequence[Sample], top: int) -> list[Assessment]:
+        """The same through scikit-learn's own transform and predict_proba: for a model the
+        scorer cannot read out (two classes), and as the reference the tests compare with."""
         features: FeatureUnion = self.pipeline.named_steps["features"]
         model: CalibratedClassifierCV = self.pipeline.named_steps["model"]
         matrix = features.transform(list(samples)).tocsr()
@@ -196,9 +217,13 @@ class Detector:
         order = np.argsort(data)[::-1][: top * 8]  # the strongest few dozen carry the weight
         scores: dict[str, float] = {}
         padded: str | None = None
-        for j in order:
-            name = str(self._names[indices[j]])
-            block = self._block[indices[j]]
+        picked = indices[order]
+        for name, block, weight in zip(
+            self._names[picked].tolist(),
+            self._block[picked].tolist(),
+            data[order].tolist(),
+            strict=True,
+        ):
             if block == 2:
                 kind, _, marker = name.partition(":")
                 label = _MARKER_NAMES.get(marker, marker)
@@ -213,7 +238,7 @@ class Detector:
                     continue
             else:
                 term = name
-            scores[term] = scores.get(term, 0.0) + float(data[j])
+            scores[term] = scores.get(term, 0.0) + weight
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         return tuple(term for term, _ in ranked[:top])
 
