@@ -67,8 +67,7 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     lowered = text.lower()
     same_length = len(lowered) == len(text)  # then spans match and the excerpt keeps its case
     machine_from = len(message.subject[:1000]) + 1 if _QUOTED_SUBJECT.match(message.subject) else 0
-    for rule in rules.rules:
-        found = rule.search(lowered, machine_from if rule.marker is Marker.MACHINE else 0)
+    for rule, found in zip(rules.rules, rules.first_matches(lowered, machine_from), strict=True):
         if found:
             matched = text[found.start() : found.end()] if same_length else found.group(0)
             excerpt = " ".join(matched.split())[:80]
