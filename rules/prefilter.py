@@ -11,106 +11,131 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import IntEnum
 from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own parse tree
 from typing import Any
 
-# A required word shorter than this is in nearly every text: no use as a filter.
-SHORTEST_KEY = 3
+# Required words are looked up per word of the text, and remembered: even two letters help.
+SHORTEST_KEY = 2
 # At most this many requirements (each "one of these words") are kept per pattern.
 _CLAUSES_PER_PATTERN = 3
+# Words remembered with the requirements they meet; past this the memory is refilled.
+_WORD_CACHE_SIZE = 50_000
 _WORD = re.compile(r"\w+")
 
 
-class Key(tuple[str, bool]):
-    """A literal every match contains, and whether it always starts a word there (then it is
-    found as the start of one of the text's words, else anywhere in the text)."""
+class Where(IntEnum):
+    """Where a required literal is looked for: the cheaper, the higher."""
+
+    TEXT = 0  # it holds other characters than letters and digits: anywhere in the text
+    IN_WORD = 1  # letters and digits only: inside one of the text's words
+    WORD_START = 2  # and it always begins a word there: as the start of one of the words
+
+
+class Key(tuple[str, Where]):
+    """A literal every match contains, and where in the text it is looked for."""
 
     __slots__ = ()
 
-    def __new__(cls, literal: str, word_start: bool) -> Key:
-        return super().__new__(cls, (literal, word_start))
+    def __new__(cls, literal: str, where: Where) -> Key:
+        return super().__new__(cls, (literal, where))
 
 
 Clause = frozenset[Key]  # every match contains at least one of these
 
 
 def requirements(pattern: re.Pattern[str]) -> tuple[Clause, ...]:
-    """Clauses that every match of the pattern meets; () when none is known."""
-    clauses = _sequence(_parser.parse(pattern.pattern, pattern.flags), word_start=False)
+    """Clauses that every match of the pattern meets, the most selective first; () when none
+    is known."""
+    clauses, _ = _sequence(_parser.parse(pattern.pattern, pattern.flags), at_edge=False)
     ranked = sorted(set(clauses), key=_quality, reverse=True)
     return tuple(ranked[:_CLAUSES_PER_PATTERN])
 
 
-def _quality(clause: Clause) -> tuple[int, int, int]:
-    """Longer words are rarer; words at a word's start are cheaper to find; fewer is better."""
+def _quality(clause: Clause) -> tuple[bool, int, int]:
+    """Looked up per word beats searched in the text; longer words are rarer; fewer is better."""
+    per_word = all(key[1] is not Where.TEXT for key in clause)
     shortest = min(len(key[0]) for key in clause)
-    return min(shortest, 7), sum(key[1] for key in clause) - len(clause), -len(clause)
+    return per_word, min(shortest, 7), -len(clause)
 
 
-def _sequence(items: Any, word_start: bool) -> list[Clause]:
-    """All clauses met by every match of this sequence of parse-tree items.
+def _sequence(items: Any, at_edge: bool) -> tuple[list[Clause], bool]:
+    """All clauses met by every match of this sequence of parse-tree items, and whether it
+    always ends at a word edge.
 
-    `word_start` says whether the place before the first item is always a word edge followed
-    by a word character or a non-word character (a `\\b`, `^`, whitespace): a literal there
-    that begins with a word character starts one of the text's words.
+    `at_edge` says that a word character right after this place always starts a word (after a
+    `\\b`, a `^`, whitespace or punctuation).
     """
     clauses: list[Clause] = []
-    run, run_starts_word = "", False
-    at_edge = word_start
+    run, run_at_edge = "", False
     for op, av in items:
         if op is _constants.LITERAL:
             if not run:
-                run_starts_word = at_edge and _is_word(chr(av))
+                run_at_edge = at_edge
             run += chr(av)
             at_edge = not _is_word(chr(av))
             continue
-        _close(run, run_starts_word, clauses)
+        clauses += _run_clauses(run, run_at_edge)
         run = ""
         if op is _constants.SUBPATTERN:
-            clauses += _sequence(av[-1], at_edge)
-        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
-            clauses += _sequence(av[2], at_edge)
+            found, at_edge = _sequence(av[-1], at_edge)
+            clauses += found
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            found, first_end = _sequence(av[2], at_edge)
+            _, later_end = _sequence(av[2], first_end)
+            if av[0] >= 1:
+                clauses += found
+                at_edge = first_end and later_end
+            else:
+                at_edge = at_edge and first_end and later_end
         elif op is _constants.BRANCH:
             branches = [_sequence(branch, at_edge) for branch in av[1]]
-            if all(branches):
-                best = [max(branch, key=_quality) for branch in branches]
+            if all(found for found, _ in branches):
+                best = [max(found, key=_quality) for found, _ in branches]
                 clauses.append(frozenset().union(*best))
-        at_edge = _leaves_edge(op, av, at_edge)
-    _close(run, run_starts_word, clauses)
-    return clauses
+            at_edge = all(end for _, end in branches)
+        elif op is _constants.AT:
+            at_edge = at_edge or av in _EDGES
+        elif op is _constants.IN:
+            if 0 < len(av) <= 10 and all(member is _constants.LITERAL for member, _ in av):
+                clauses.append(frozenset(Key(chr(c), Where.TEXT) for _, c in av))
+            at_edge = _outside_words(av)
+        else:
+            at_edge = False
+    clauses += _run_clauses(run, run_at_edge)
+    return clauses, at_edge
 
 
-def _close(run: str, starts_word: bool, clauses: list[Clause]) -> None:
-    if starts_word:
-        head = _WORD.match(run)
-        if head and len(head.group(0)) >= SHORTEST_KEY:
-            clauses.append(frozenset({Key(head.group(0), True)}))
-            return
-    if len(run) >= SHORTEST_KEY:
-        clauses.append(frozenset({Key(run, False)}))
+_EDGES = (_constants.AT_BOUNDARY, _constants.AT_BEGINNING, _constants.AT_BEGINNING_STRING)
+
+
+def _run_clauses(run: str, at_edge: bool) -> list[Clause]:
+    """A run of plain characters: each of its words of three or more characters is required,
+    as a word's start where it follows an edge; without such words, the run itself."""
+    out = []
+    for word in _WORD.finditer(run):
+        if len(word.group(0)) >= SHORTEST_KEY:
+            starts = at_edge if word.start() == 0 else True
+            where = Where.WORD_START if starts else Where.IN_WORD
+            out.append(frozenset({Key(word.group(0), where)}))
+    if not out and run:
+        out.append(frozenset({Key(run, Where.TEXT)}))
+    return out
 
 
 def _is_word(character: str) -> bool:
     return _WORD.match(character) is not None
 
 
-_SPACE = (_constants.IN, [(_constants.CATEGORY, _constants.CATEGORY_SPACE)])
-
-
-def _leaves_edge(op: Any, av: Any, at_edge: bool) -> bool:
-    """Whether what follows this item always comes after a word edge or a non-word character."""
-    if op is _constants.AT:
-        return av in (
-            _constants.AT_BOUNDARY,
-            _constants.AT_BEGINNING,
-            _constants.AT_BEGINNING_STRING,
-        )
-    if (op, av) == _SPACE:
-        return True
-    repeat = op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and len(av[2]) == 1
-    if repeat and (av[2][0][0], av[2][0][1]) == _SPACE:
-        return True if av[0] >= 1 else at_edge  # `\s*` keeps what came before
-    return False
+def _outside_words(members: Any) -> bool:
+    """Whether a character class holds only characters that are not letters or digits."""
+    for op, av in members:
+        if op is _constants.LITERAL and not _is_word(chr(av)):
+            continue
+        if op is _constants.CATEGORY and av == _constants.CATEGORY_SPACE:
+            continue
+        return False
+    return bool(members)
 
 
 class Prefilter:
@@ -121,51 +146,66 @@ class Prefilter:
         clause_ids: dict[Clause, int] = {}
         self._needs: list[frozenset[int]] = []
         self._always: list[int] = []
-        patterns_of: dict[int, list[int]] = {}
+        by_first: dict[int, list[int]] = {}
         for index, pattern in enumerate(patterns):
-            needs = frozenset(
-                clause_ids.setdefault(c, len(clause_ids)) for c in requirements(pattern)
-            )
-            self._needs.append(needs)
-            if not needs:
+            found = [clause_ids.setdefault(c, len(clause_ids)) for c in requirements(pattern)]
+            self._needs.append(frozenset(found))
+            if found:
+                by_first.setdefault(found[0], []).append(index)
+            else:
                 self._always.append(index)
-            for clause in needs:
-                patterns_of.setdefault(clause, []).append(index)
-        self._patterns_of = {c: tuple(p) for c, p in patterns_of.items()}
-        # a word-start key by its first three characters; other keys are looked for anywhere
-        starts: dict[str, dict[str, set[int]]] = {}
+        # a pattern is looked at when its most selective clause is met, then checked in full
+        self._by_first = {clause: frozenset(indices) for clause, indices in by_first.items()}
+        starts: dict[str, set[int]] = {}
+        inside: dict[str, set[int]] = {}
         anywhere: dict[str, set[int]] = {}
         for clause, number in clause_ids.items():
-            for literal, word_start in clause:
-                if word_start:
-                    starts.setdefault(literal[:SHORTEST_KEY], {}).setdefault(literal, set()).add(
-                        number
-                    )
-                else:
-                    anywhere.setdefault(literal, set()).add(number)
-        self._starts = {
-            head: tuple((literal, frozenset(ids)) for literal, ids in sorted(keys.items()))
-            for head, keys in starts.items()
-        }
+            for literal, where in clause:
+                table = {Where.WORD_START: starts, Where.IN_WORD: inside}.get(where, anywhere)
+                table.setdefault(literal, set()).add(number)
+        self._starts = {literal: frozenset(ids) for literal, ids in starts.items()}
+        self._start_lengths = sorted({len(literal) for literal in starts})
+        by_pair: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        for literal, ids in sorted(inside.items()):
+            by_pair.setdefault(literal[:2], []).append((literal, frozenset(ids)))
+        self._inside = {pair: tuple(keys) for pair, keys in by_pair.items()}
         self._anywhere = tuple(
-            (literal, frozenset(ids)) for literal, ids in sorted(anywhere.items())
+            (literal, frozenset(ids), self._first_of(ids))
+            for literal, ids in sorted(anywhere.items())
         )
+        self._words: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
 
     def candidates(self, lowered: str) -> list[int]:
         """Indices of the patterns that may match the lower-cased text, ascending."""
-        met: set[int] = set()
-        starts = self._starts
-        for word in set(_WORD.findall(lowered)):
-            for literal, ids in starts.get(word[:SHORTEST_KEY], ()):
-                if word.startswith(literal):
-                    met |= ids
-        for literal, ids in self._anywhere:
+        words = set(_WORD.findall(lowered))
+        known = list(map(self._words.get, words))
+        if None in known:
+            known = [self._met_by(w) if k is None else k for w, k in zip(words, known, strict=True)]
+        met: set[int] = set().union(*[clauses for clauses, _ in known])
+        looked_at: set[int] = set().union(*[patterns for _, patterns in known])
+        for literal, ids, patterns in self._anywhere:
             if literal in lowered:
                 met |= ids
-        found = set(self._always)
+                looked_at |= patterns
         needs = self._needs
-        for clause in met:
-            for index in self._patterns_of[clause]:
-                if index not in found and needs[index] <= met:
-                    found.add(index)
-        return sorted(found)
+        return sorted([i for i in looked_at if needs[i] <= met] + self._always)
+
+    def _met_by(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The clauses one word of the text meets and the patterns whose first clause is among
+        them, remembered."""
+        met: set[int] = set()
+        for length in self._start_lengths:
+            if length > len(word):
+                break
+            met |= self._starts.get(word[:length], frozenset())
+        for at in range(len(word) - 1):
+            for literal, ids in self._inside.get(word[at : at + 2], ()):
+                if word.startswith(literal, at):
+                    met |= ids
+        if len(self._words) >= _WORD_CACHE_SIZE:
+            self._words.clear()
+        found = self._words[word] = (frozenset(met), self._first_of(met))
+        return found
+
+    def _first_of(self, clauses: set[int] | frozenset[int]) -> frozenset[int]:
+        return frozenset().union(*map(self._by_first.get, clauses.intersection(self._by_first)))

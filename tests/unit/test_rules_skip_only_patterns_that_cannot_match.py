@@ -12,7 +12,7 @@ import pytest
 import classify
 from bot.detection import as_message
 from rules import Marker, Rule, RuleSet, load_rules
-from rules.prefilter import Key, Prefilter, requirements
+from rules.prefilter import Key, Prefilter, Where, requirements
 from rules.quoting import new_text
 
 
@@ -102,7 +102,9 @@ def test_hand_made_patterns_stay_candidates_where_they_match(pattern: str, text:
 def test_a_pattern_without_its_words_does_not_run() -> None:
     """The filter is worth having: absent required words keep a pattern out."""
     compiled = re.compile(r"\b(ik\s+ben|wij\s+zijn)\s+(woedend|razend)\b", re.MULTILINE)
-    assert frozenset({Key("woedend", True), Key("razend", True)}) in requirements(compiled)
+    assert frozenset(
+        {Key("woedend", Where.WORD_START), Key("razend", Where.WORD_START)}
+    ) in requirements(compiled)
     assert Prefilter([compiled]).candidates("ik ben blij met de hulp") == []
 
 
