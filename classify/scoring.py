@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import pairwise
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
@@ -59,12 +59,15 @@ class Scorer:
         self._chars = chars
         self._char_vocabulary: dict[str, int] = chars.vocabulary_
         self._char_idf = chars.idf_
-        self._char_lower = chars.lowercase
         self._char_preprocess = chars.build_preprocessor()
         self._char_offset = len(words.vocabulary_)
         self._marker_vocabulary: dict[str, int] = markers.vocabulary_
         self._marker_offset = self._char_offset + len(chars.vocabulary_)
-        self._word_ngrams: dict[str, tuple[int, ...]] = {}
+        self._word_ngrams: dict[str, np.ndarray] = {}
+        # words and word pairs straight from the tokens, as the analyzer makes them for (1, 2)
+        self._pairs_from_tokens = words.ngram_range == (1, 2) and words.get_stop_words() is None
+        self._word_preprocess = words.build_preprocessor()
+        self._word_tokenize = words.build_tokenizer()
 
         calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
         self.classes = calibrated.classes_
@@ -96,21 +99,20 @@ class Scorer:
         ]
 
     def _features(self, text: str, markers: frozenset[str]) -> Features:
-        vocabulary = self._word_vocabulary
-        word_columns = [vocabulary[t] for t in self._word_analyzer(text) if t in vocabulary]
+        word_index, word_value = _tfidf(self._word_columns(text), self._word_idf)
         words = self._words(text)
-        known = list(map(self._word_ngrams.get, words))
-        if None in known:
-            known = [
-                c if c is not None else self._char_columns(w)
-                for w, c in zip(words, known, strict=True)
-            ]
-        char_columns = list(chain.from_iterable(known))
+        cache = self._word_ngrams
+        if len(cache) >= _WORD_CACHE_SIZE:
+            cache = self._word_ngrams = {}
+        for word in [w for w in words if w not in cache]:
+            cache[word] = self._char_columns(word)
+        known = list(map(cache.__getitem__, words))
+        # concatenate copies: the remembered arrays are never sorted in place
+        char_columns = np.concatenate(known) if known else np.zeros(0, dtype=np.int64)
+        char_index, char_value = _tfidf(char_columns, self._char_idf)
         marker_columns = sorted(
             self._marker_vocabulary[m] for m in markers if m in self._marker_vocabulary
         )
-        word_index, word_value = _tfidf(word_columns, self._word_idf)
-        char_index, char_value = _tfidf(char_columns, self._char_idf)
         indices = np.concatenate(
             [
                 word_index,
@@ -121,23 +123,26 @@ class Scorer:
         values = np.concatenate([word_value, char_value, np.ones(len(marker_columns))])
         return Features(indices, values)
 
+    def _word_columns(self, text: str) -> np.ndarray:
+        """The vocabulary columns of the text's words and word pairs, with repeats."""
+        get = self._word_vocabulary.get
+        if self._pairs_from_tokens:
+            tokens = self._word_tokenize(self._word_preprocess(text))
+            grams = [*tokens, *map(" ".join, pairwise(tokens))]
+        else:
+            grams = self._word_analyzer(text)
+        return np.array([c for c in map(get, grams) if c is not None], dtype=np.int64)
+
     def _words(self, text: str) -> list[str]:
         """The text as `char_wb` splits it into words, after the vectorizer's preprocessing."""
         return self._chars._white_spaces.sub(" ", self._char_preprocess(text)).split()
 
-    def _char_columns(self, word: str) -> tuple[int, ...]:
-        """The vocabulary columns of one word's padded character n-grams, remembered: `char_wb`
-        n-grams never cross a space, so a text's n-grams are its words' n-grams."""
-        columns = self._word_ngrams.get(word)
-        if columns is None:
-            if len(self._word_ngrams) >= _WORD_CACHE_SIZE:
-                self._word_ngrams.clear()
-            vocabulary = self._char_vocabulary
-            columns = tuple(
-                vocabulary[g] for g in self._chars._char_wb_ngrams(word) if g in vocabulary
-            )
-            self._word_ngrams[word] = columns
-        return columns
+    def _char_columns(self, word: str) -> np.ndarray:
+        """The vocabulary columns of one word's padded character n-grams (remembered by the
+        caller): `char_wb` n-grams never cross a space, so a text's are its words'."""
+        grams = self._chars._char_wb_ngrams(word)
+        columns = [c for c in map(self._char_vocabulary.get, grams) if c is not None]
+        return np.array(columns, dtype=np.int64)
 
     def probabilities(self, features: Sequence[Features]) -> np.ndarray:
         """Calibrated probabilities, (messages, classes), as `CalibratedClassifierCV` gives
@@ -156,11 +161,17 @@ class Scorer:
         return out / len(self._models)
 
 
-def _tfidf(columns: list[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sublinear tf times idf, l2-normed, in ascending column order, as `TfidfVectorizer`."""
-    if not columns:
+    if not len(columns):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    index, count = np.unique(np.array(columns, dtype=np.int64), return_counts=True)
+    columns.sort()
+    first = np.empty(len(columns), dtype=bool)
+    first[0] = True
+    np.not_equal(columns[1:], columns[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    index = columns[starts]
+    count = np.diff(starts, append=len(columns))
     value = (np.log(count) + 1.0) * idf[index]
     norm = np.sqrt(np.dot(value, value))
     return index, (value / norm if norm else value)

@@ -19,7 +19,9 @@ _FLAG_OF = {
 }
 # A person's new text is rarely longer; beyond this it is pasted documents, spam or HTML residue.
 JUDGED_CHARACTERS = 20_000
-_SHOUTING = re.compile(r"\b[A-ZÄËÏÖÜ]{4,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
+# `\b[A-ZÄËÏÖÜ]{4,}...` with the word edge checked after the first capital, so that the search
+# skips ahead to capitals instead of trying every position: same matches, several times faster.
+_SHOUTING = re.compile(r"[A-ZÄËÏÖÜ](?<!\w[A-ZÄËÏÖÜ])[A-ZÄËÏÖÜ]{3,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
 _REPLY_SUBJECT = re.compile(r"^\s*(re|antw|aw|sv|réf)\s*:", re.IGNORECASE)
 # A reply or forward repeats the earlier subject ("Re: Automatisch antwoord: ..."): it says
 # nothing about whether this message came from a machine.

@@ -12,6 +12,7 @@ import pytest
 import classify
 from bot.detection import as_message
 from rules import Marker, Rule, RuleSet, load_rules
+from rules.judge import _SHOUTING
 from rules.prefilter import Key, Prefilter, Where, requirements
 from rules.quoting import new_text
 
@@ -120,3 +121,20 @@ def test_at_the_same_place_the_pattern_written_first_gives_the_excerpt() -> None
     assert rule.search(text).group(0) == "afwezig tot maandag, dan terug"  # type: ignore[union-attr]
     assert rules.first_matches(text)[0].group(0) == rule.search(text).group(0)  # type: ignore[union-attr]
     assert rules.first_matches(text, machine_from=5)[0] is None
+
+
+def test_shouting_is_found_exactly_where_the_word_edge_pattern_finds_it() -> None:
+    """The faster capitals pattern matches the same spans as the plain `\\b` one."""
+    plain = re.compile(r"\b[A-ZÄËÏÖÜ]{4,}(\s+[A-ZÄËÏÖÜ]{2,}){3,}\b")
+    rnd = random.Random(4)
+    texts = ["".join(rnd.choice("ABCDÄËxy_1 \n.É") for _ in range(40)) for _ in range(20_000)]
+    texts += [
+        "Dit IS ECHT NIET TE GELOVEN!",
+        "xDIT IS ECHT NIET",
+        "_ABCD EF GH IJ",
+        "ÄBCD EF GH IJ",
+    ]
+    for text in texts:
+        expected = plain.search(text)
+        found = _SHOUTING.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text
