@@ -58,6 +58,7 @@ class Scorer:
         self._word_idf = words.idf_
         self._chars = chars
         self._char_vocabulary: dict[str, int] = chars.vocabulary_
+        self._char_sizes = range(chars.ngram_range[0], chars.ngram_range[1] + 1)
         self._char_idf = chars.idf_
         self._char_preprocess = chars.build_preprocessor()
         self._char_offset = len(words.vocabulary_)
@@ -140,7 +141,10 @@ class Scorer:
     def _char_columns(self, word: str) -> np.ndarray:
         """The vocabulary columns of one word's padded character n-grams (remembered by the
         caller): `char_wb` n-grams never cross a space, so a text's are its words'."""
-        grams = self._chars._char_wb_ngrams(word)
+        padded = f" {word} "
+        grams = [padded[i : i + n] for n in self._char_sizes for i in range(len(padded) - n + 1)]
+        if len(padded) <= self._char_sizes[0]:
+            grams = [padded]  # as `_char_wb_ngrams`: a word shorter than an n-gram counts once
         columns = [c for c in map(self._char_vocabulary.get, grams) if c is not None]
         return np.array(columns, dtype=np.int64)
 
@@ -171,7 +175,9 @@ def _tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray
     np.not_equal(columns[1:], columns[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     index = columns[starts]
-    count = np.diff(starts, append=len(columns))
+    count = np.empty(len(starts), dtype=np.int64)
+    count[:-1] = starts[1:] - starts[:-1]
+    count[-1] = len(columns) - starts[-1]
     value = (np.log(count) + 1.0) * idf[index]
     norm = np.sqrt(np.dot(value, value))
     return index, (value / norm if norm else value)

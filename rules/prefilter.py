@@ -15,7 +15,8 @@ from enum import IntEnum
 from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own parse tree
 from typing import Any
 
-# Required words are looked up per word of the text, and remembered: even two letters help.
+# Required words are looked up per word of the text, and remembered: even two letters help
+# at the start of a word; inside a word at least three.
 SHORTEST_KEY = 2
 # At most this many requirements (each "one of these words") are kept per pattern.
 _CLAUSES_PER_PATTERN = 3
@@ -114,8 +115,8 @@ def _run_clauses(run: str, at_edge: bool) -> list[Clause]:
     as a word's start where it follows an edge; without such words, the run itself."""
     out = []
     for word in _WORD.finditer(run):
-        if len(word.group(0)) >= SHORTEST_KEY:
-            starts = at_edge if word.start() == 0 else True
+        starts = at_edge if word.start() == 0 else True
+        if len(word.group(0)) >= (SHORTEST_KEY if starts else SHORTEST_KEY + 1):
             where = Where.WORD_START if starts else Where.IN_WORD
             out.append(frozenset({Key(word.group(0), where)}))
     if not out and run:
@@ -208,4 +209,5 @@ class Prefilter:
         return found
 
     def _first_of(self, clauses: set[int] | frozenset[int]) -> frozenset[int]:
-        return frozenset().union(*map(self._by_first.get, clauses.intersection(self._by_first)))
+        by_first = self._by_first
+        return frozenset().union(*[by_first[c] for c in clauses if c in by_first])
