@@ -216,7 +216,7 @@ class Detector:
             return ()
         order = np.argsort(data)[::-1][: top * 8]  # the strongest few dozen carry the weight
         scores: dict[str, float] = {}
-        padded: str | None = None
+        padded = ""
         picked = indices[order]
         for name, block, weight in zip(
             self._names[picked].tolist(),
@@ -224,18 +224,24 @@ class Detector:
             data[order].tolist(),
             strict=True,
         ):
-            if block == 2:
+            if block == 1:
+                # the first whitespace-delimited word of the text that holds this n-gram
+                # (char_wb n-grams never cross a space), without its surrounding punctuation
+                if not padded:
+                    padded = f" {' '.join(sample.text[:CLASSIFIED_CHARACTERS].lower().split())} "
+                at = padded.find(name)
+                if at < 0:
+                    continue
+                core = name.strip()
+                inner = at + name.index(core) if core else at
+                left = padded.rfind(" ", 0, inner + 1) + 1
+                term = padded[left : padded.find(" ", inner + len(core))].strip(_EDGE_PUNCTUATION)
+                if not term:
+                    continue
+            elif block == 2:
                 kind, _, marker = name.partition(":")
                 label = _MARKER_NAMES.get(marker, marker)
                 term = f"[{label}]" if kind == "hit" else f"[{label}, niet meegeteld]"
-            elif block == 1:
-                if padded is None:
-                    padded = (
-                        " " + " ".join(sample.text[:CLASSIFIED_CHARACTERS].lower().split()) + " "
-                    )
-                term = _word_around(padded, name)
-                if not term:
-                    continue
             else:
                 term = name
             scores[term] = scores.get(term, 0.0) + weight
@@ -244,19 +250,6 @@ class Detector:
 
     def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
         return [a.probabilities for a in self.assess(samples, top=0)]
-
-
-def _word_around(padded: str, ngram: str) -> str:
-    """The first whitespace-delimited word of the text that holds this character n-gram
-    (char_wb n-grams never cross a space), without its surrounding punctuation."""
-    at = padded.find(ngram)
-    if at < 0:
-        return ""
-    core = ngram.strip()
-    inner = at + ngram.index(core) if core else at
-    left = padded.rfind(" ", 0, inner + 1) + 1
-    right = padded.find(" ", inner + len(core))
-    return padded[left:right].strip(_EDGE_PUNCTUATION)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ faster in batches too: a word's character n-grams are looked up once and remembe
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -67,7 +68,9 @@ class Scorer:
         self._word_ngrams: dict[str, np.ndarray] = {}
         # words and word pairs straight from the tokens, as the analyzer makes them for (1, 2)
         self._pairs_from_tokens = words.ngram_range == (1, 2) and words.get_stop_words() is None
-        self._word_preprocess = words.build_preprocessor()
+        self._word_preprocess: Callable[[str], str] = words.build_preprocessor()
+        if words.strip_accents == "unicode" and words.lowercase and words.preprocessor is None:
+            self._word_preprocess = _LowerWithoutAccents()
         self._word_tokenize = words.build_tokenizer()
 
         calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
@@ -163,6 +166,26 @@ class Scorer:
             proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
             out += proba
         return out / len(self._models)
+
+
+class _LowerWithoutAccents:
+    """`strip_accents_unicode(text.lower())` as the vectorizer does it, but the combining marks
+    are dropped by one `str.translate` instead of a test per character in Python."""
+
+    def __init__(self) -> None:
+        self._marks: dict[int, None] = {}
+        self._seen: set[str] = set()
+
+    def __call__(self, text: str) -> str:
+        text = text.lower()
+        if text.isascii():
+            return text
+        normalized = unicodedata.normalize("NFKD", text)
+        new = set(normalized).difference(self._seen)
+        if new:
+            self._marks.update((ord(c), None) for c in new if unicodedata.combining(c))
+            self._seen |= new
+        return normalized.translate(self._marks)
 
 
 def _tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

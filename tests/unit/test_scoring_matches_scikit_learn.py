@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import strip_accents_unicode
 
 import classify
 from bot.detection import training_set
 from classify import Sample
 from classify.model import Detector
+from classify.scoring import _LowerWithoutAccents
 from klachtenbus.vocabulary import Kind
 from rules import load_rules
 
@@ -71,3 +74,13 @@ def test_a_two_class_model_falls_back_to_the_pipeline() -> None:
     assert detector._scorer is None
     assessed = detector.assess(samples[:3])
     assert all(abs(sum(a.probabilities.values()) - 1) < 1e-9 for a in assessed)
+
+
+def test_accents_are_stripped_as_scikit_learn_strips_them() -> None:
+    """Lower-casing and dropping combining marks gives `strip_accents_unicode`'s text."""
+    strip = _LowerWithoutAccents()
+    rnd = random.Random(5)
+    characters = "aéëÈçñøÅİßﬁ①Ⅻǅ\u0301\u0308 ÿŸ“”"
+    for _ in range(20_000):
+        text = "".join(rnd.choice(characters) for _ in range(rnd.randint(0, 12)))
+        assert strip(text) == strip_accents_unicode(text.lower()), text
