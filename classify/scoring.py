@@ -9,6 +9,7 @@ faster in batches too: a word's character n-grams are looked up once and remembe
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,15 +57,15 @@ class Scorer:
         self._pick = pick
         self._word_analyzer = words.build_analyzer()
         self._word_vocabulary: dict[str, int] = words.vocabulary_
-        self._word_idf = words.idf_
         self._chars = chars
         self._char_vocabulary: dict[str, int] = chars.vocabulary_
         self._char_sizes = range(chars.ngram_range[0], chars.ngram_range[1] + 1)
-        self._char_idf = chars.idf_
         self._char_preprocess = chars.build_preprocessor()
         self._char_offset = len(words.vocabulary_)
+        self._idf = np.concatenate([words.idf_, chars.idf_])  # by the union's column
         self._marker_vocabulary: dict[str, int] = markers.vocabulary_
         self._marker_offset = self._char_offset + len(chars.vocabulary_)
+        self._marker_columns: dict[frozenset[str], np.ndarray] = {}  # a few dozen combinations
         self._word_ngrams: dict[str, np.ndarray] = {}
         # words and word pairs straight from the tokens, as the analyzer makes them for (1, 2)
         self._pairs_from_tokens = words.ngram_range == (1, 2) and words.get_stop_words() is None
@@ -72,6 +73,12 @@ class Scorer:
         if words.strip_accents == "unicode" and words.lowercase and words.preprocessor is None:
             self._word_preprocess = _LowerWithoutAccents()
         self._word_tokenize = words.build_tokenizer()
+        default = r"(?u)\b\w\w+\b"
+        if words.token_pattern == default and words.tokenizer is None:
+            # the same tokens: a greedy run of word characters ends at a word edge, and the
+            # scan only starts a match after one; without the leading `\b` the search
+            # skips ahead to word characters instead of trying every position
+            self._word_tokenize = re.compile(r"\w\w+").findall
 
         calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
         self.classes = calibrated.classes_
@@ -103,29 +110,31 @@ class Scorer:
         ]
 
     def _features(self, text: str, markers: frozenset[str]) -> Features:
-        word_index, word_value = _tfidf(self._word_columns(text), self._word_idf)
         words = self._words(text)
         cache = self._word_ngrams
         if len(cache) >= _WORD_CACHE_SIZE:
             cache = self._word_ngrams = {}
         for word in [w for w in words if w not in cache]:
             cache[word] = self._char_columns(word)
-        known = list(map(cache.__getitem__, words))
-        # concatenate copies: the remembered arrays are never sorted in place
-        char_columns = np.concatenate(known) if known else np.zeros(0, dtype=np.int64)
-        char_index, char_value = _tfidf(char_columns, self._char_idf)
-        marker_columns = sorted(
-            self._marker_vocabulary[m] for m in markers if m in self._marker_vocabulary
-        )
-        indices = np.concatenate(
-            [
-                word_index,
-                char_index + self._char_offset,
-                np.asarray(marker_columns, dtype=np.int64) + self._marker_offset,
-            ]
-        )
-        values = np.concatenate([word_value, char_value, np.ones(len(marker_columns))])
-        return Features(indices, values)
+        # Words, word pairs and character n-grams counted in one go: their columns do not
+        # overlap. Concatenating copies, so the remembered arrays are never sorted in place.
+        columns = np.concatenate([self._word_columns(text), *map(cache.__getitem__, words)])
+        index, value = _tfidf(columns, self._idf, self._char_offset)
+        marker_columns = self._marker_columns.get(markers)
+        if marker_columns is None:
+            marker_columns = self._marker_columns[markers] = (
+                np.array(
+                    sorted(
+                        self._marker_vocabulary[m] for m in markers if m in self._marker_vocabulary
+                    ),
+                    dtype=np.int64,
+                )
+                + self._marker_offset
+            )
+        if len(marker_columns):
+            index = np.concatenate([index, marker_columns])
+            value = np.concatenate([value, np.ones(len(marker_columns))])
+        return Features(index, value)
 
     def _word_columns(self, text: str) -> np.ndarray:
         """The vocabulary columns of the text's words and word pairs, with repeats."""
@@ -138,8 +147,9 @@ class Scorer:
         return np.array([c for c in map(get, grams) if c is not None], dtype=np.int64)
 
     def _words(self, text: str) -> list[str]:
-        """The text as `char_wb` splits it into words, after the vectorizer's preprocessing."""
-        return self._chars._white_spaces.sub(" ", self._char_preprocess(text)).split()
+        """The text as `char_wb` splits it into words, after the vectorizer's preprocessing
+        (its folding of whitespace runs into one space changes nothing that `split` sees)."""
+        return self._char_preprocess(text).split()
 
     def _char_columns(self, word: str) -> np.ndarray:
         """The vocabulary columns of one word's padded character n-grams (remembered by the
@@ -149,7 +159,7 @@ class Scorer:
         if len(padded) <= self._char_sizes[0]:
             grams = [padded]  # as `_char_wb_ngrams`: a word shorter than an n-gram counts once
         columns = [c for c in map(self._char_vocabulary.get, grams) if c is not None]
-        return np.array(columns, dtype=np.int64)
+        return np.array(columns, dtype=np.int64) + self._char_offset
 
     def probabilities(self, features: Sequence[Features]) -> np.ndarray:
         """Calibrated probabilities, (messages, classes), as `CalibratedClassifierCV` gives
@@ -188,8 +198,9 @@ class _LowerWithoutAccents:
         return normalized.translate(self._marks)
 
 
-def _tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sublinear tf times idf, l2-normed, in ascending column order, as `TfidfVectorizer`."""
+def _tfidf(columns: np.ndarray, idf: np.ndarray, split: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sublinear tf times idf in ascending column order, l2-normed on each side of `split`
+    (words, then character n-grams), as the two `TfidfVectorizer`s give them."""
     if not len(columns):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     columns.sort()
@@ -202,5 +213,9 @@ def _tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray
     count[:-1] = starts[1:] - starts[:-1]
     count[-1] = len(columns) - starts[-1]
     value = (np.log(count) + 1.0) * idf[index]
-    norm = np.sqrt(np.dot(value, value))
-    return index, (value / norm if norm else value)
+    middle = int(np.searchsorted(index, split))
+    for block in (value[:middle], value[middle:]):  # views: normed in place
+        norm = np.sqrt(np.dot(block, block))
+        if norm:
+            block /= norm
+    return index, value

@@ -164,12 +164,12 @@ class Prefilter:
             for literal, where in clause:
                 table = {Where.WORD_START: starts, Where.IN_WORD: inside}.get(where, anywhere)
                 table.setdefault(literal, set()).add(number)
-        self._starts = {literal: frozenset(ids) for literal, ids in starts.items()}
-        self._start_lengths = sorted({len(literal) for literal in starts})
-        by_pair: dict[str, list[tuple[str, frozenset[int]]]] = {}
-        for literal, ids in sorted(inside.items()):
-            by_pair.setdefault(literal[:2], []).append((literal, frozenset(ids)))
-        self._inside = {pair: tuple(keys) for pair, keys in by_pair.items()}
+        # two-letter word starts by themselves; longer keys by their first three letters
+        self._two = {
+            literal: frozenset(ids) for literal, ids in starts.items() if len(literal) == 2
+        }
+        self._starts = _by_head({k: v for k, v in starts.items() if len(k) > 2})
+        self._inside = _by_head(inside)
         self._anywhere = tuple(
             (literal, frozenset(ids), self._first_of(ids))
             for literal, ids in sorted(anywhere.items())
@@ -194,13 +194,13 @@ class Prefilter:
     def _met_by(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
         """The clauses one word of the text meets and the patterns whose first clause is among
         them, remembered."""
-        met: set[int] = set()
-        for length in self._start_lengths:
-            if length > len(word):
-                break
-            met |= self._starts.get(word[:length], frozenset())
-        for at in range(len(word) - 1):
-            for literal, ids in self._inside.get(word[at : at + 2], ()):
+        met: set[int] = set(self._two.get(word[:2], ()))
+        for literal, ids in self._starts.get(word[:3], ()):
+            if word.startswith(literal):
+                met |= ids
+        inside = self._inside
+        for at in range(len(word) - 2):
+            for literal, ids in inside.get(word[at : at + 3], ()):
                 if word.startswith(literal, at):
                     met |= ids
         if len(self._words) >= _WORD_CACHE_SIZE:
@@ -211,3 +211,11 @@ class Prefilter:
     def _first_of(self, clauses: set[int] | frozenset[int]) -> frozenset[int]:
         by_first = self._by_first
         return frozenset().union(*[by_first[c] for c in clauses if c in by_first])
+
+
+def _by_head(keys: dict[str, set[int]]) -> dict[str, tuple[tuple[str, frozenset[int]], ...]]:
+    """Keys of three or more letters grouped by their first three."""
+    grouped: dict[str, list[tuple[str, frozenset[int]]]] = {}
+    for literal, ids in sorted(keys.items()):
+        grouped.setdefault(literal[:3], []).append((literal, frozenset(ids)))
+    return {head: tuple(group) for head, group in grouped.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,3 +85,14 @@ def test_accents_are_stripped_as_scikit_learn_strips_them() -> None:
     for _ in range(20_000):
         text = "".join(rnd.choice(characters) for _ in range(rnd.randint(0, 12)))
         assert strip(text) == strip_accents_unicode(text.lower()), text
+
+
+def test_words_are_cut_as_scikit_learn_cuts_them() -> None:
+    """Runs of two or more word characters are the default token pattern's tokens."""
+    default = re.compile(r"(?u)\b\w\w+\b")
+    faster = re.compile(r"\w\w+")
+    rnd = random.Random(6)
+    characters = "ab1_é -.\n'’İ\u00a0"
+    for _ in range(20_000):
+        text = "".join(rnd.choice(characters) for _ in range(rnd.randint(0, 16)))
+        assert faster.findall(text) == default.findall(text), text
