@@ -44,6 +44,7 @@ class Verdict:
     flags: frozenset[Flag]
     judged_text: str  # subject plus the sender's new text: what rules and classifier read
     machine_hits: tuple[RuleHit, ...] = ()  # the machine-mail wording rules that hit
+    machine_by_header: bool = False  # the headers or MIME structure say so, not only the text
 
     @property
     def is_machine(self) -> bool:
@@ -74,14 +75,14 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
             matched = text[found.start() : found.end()] if same_length else found.group(0)
             excerpt = " ".join(matched.split())[:80]
             raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))
-    if _SHOUTING.search(body):
+    if shouting := _SHOUTING.search(body):
         raw_hits.append(
             RuleHit(
                 "hoofdletters",
                 Marker.STRONG_WORDING,
                 "De afzender schrijft in hoofdletters: krachtige bewoording (HSS-kenmerk 2).",
-                _SHOUTING.search(body).group(0)[:80],
-            )  # type: ignore[union-attr]
+                shouting.group(0)[:80],
+            )
         )
     cancels: set[Marker] = set()
     exclusions = [h for h in raw_hits if h.marker is Marker.EXCLUSION]
@@ -94,6 +95,7 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
     hits = tuple(h for h in raw_hits if h.marker not in cancels)
     cancelled = tuple(h for h in raw_hits if h.marker in cancels)
     machine = machine_reasons(message)
+    by_header = bool(machine)
     machine += [h.explanation for h in hits if h.marker is Marker.MACHINE]
     flags = {_FLAG_OF[h.marker] for h in hits if h.marker in _FLAG_OF}
     if message.in_reply_to and _REPLY_SUBJECT.match(message.subject):
@@ -105,4 +107,5 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
         flags=frozenset(flags),
         judged_text=text,
         machine_hits=tuple(h for h in hits if h.marker is Marker.MACHINE),
+        machine_by_header=by_header,
     )
