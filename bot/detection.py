@@ -14,7 +14,7 @@ import classify
 from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
 from klachtenbus.vocabulary import Kind
-from rules import Marker, RuleSet, Verdict, judge, load_rules, machine_reasons
+from rules import Marker, RuleSet, Verdict, judge, load_rules
 from storage import Store, records
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Detection:
             classify.decide(
                 assessment.probabilities,
                 machine_reasons=verdict.machine_reasons,
-                machine_by_header=bool(machine_reasons(message)),
+                machine_by_header=verdict.machine_by_header,
                 hss_marker_count=len(verdict.hss_markers),
                 flags=verdict.flags,
                 rule_reasons=tuple(verdict.reasons),
@@ -50,7 +50,7 @@ class Detection:
                 thresholds=self.thresholds,
                 rule_hits=findings_of(verdict),
             )
-            for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
+            for verdict, assessment in zip(verdicts, assessments, strict=True)
         ]
 
 

@@ -19,6 +19,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from classify.sample import Sample
+from classify.scoring import Scorer
 from klachtenbus.errors import ModelError
 from klachtenbus.vocabulary import Kind
 
@@ -156,6 +157,10 @@ class Detector:
             if Kind.COMPLAINT in self.classes
             else None
         )
+        try:
+            self._scorer: Scorer | None = Scorer(pipeline, _texts)
+        except TypeError:
+            self._scorer = None
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -163,6 +168,22 @@ class Detector:
 
     def assess(self, samples: Sequence[Sample], top: int = 5) -> list[Assessment]:
         """Calibrated probabilities and the terms that pushed most towards `complaint`."""
+        if self._scorer is None:
+            return self._assess_with_pipeline(samples, top)
+        features = self._scorer.features(samples)
+        probabilities = self._scorer.probabilities(features)
+        out = []
+        for sample, found, row in zip(samples, features, probabilities, strict=True):
+            terms: tuple[str, ...] = ()
+            if top and self._weights is not None:
+                contributions = found.values * self._weights[found.indices]
+                terms = self._readable_terms(sample, found.indices, contributions, top)
+            out.append(Assessment(dict(zip(self.classes, map(float, row), strict=True)), terms))
+        return out
+
+    def _assess_with_pipeline(self, samples: Sequence[Sample], top: int) -> list[Assessment]:
+        """The same through scikit-learn's own transform and predict_proba: for a model the
+        scorer cannot read out (two classes), and as the reference the tests compare with."""
         features: FeatureUnion = self.pipeline.named_steps["features"]
         model: CalibratedClassifierCV = self.pipeline.named_steps["model"]
         matrix = features.transform(list(samples)).tocsr()
@@ -195,43 +216,40 @@ class Detector:
             return ()
         order = np.argsort(data)[::-1][: top * 8]  # the strongest few dozen carry the weight
         scores: dict[str, float] = {}
-        padded: str | None = None
-        for j in order:
-            name = str(self._names[indices[j]])
-            block = self._block[indices[j]]
-            if block == 2:
+        padded = ""
+        picked = indices[order]
+        for name, block, weight in zip(
+            self._names[picked].tolist(),
+            self._block[picked].tolist(),
+            data[order].tolist(),
+            strict=True,
+        ):
+            if block == 1:
+                # the first whitespace-delimited word of the text that holds this n-gram
+                # (char_wb n-grams never cross a space), without its surrounding punctuation
+                if not padded:
+                    padded = f" {' '.join(sample.text[:CLASSIFIED_CHARACTERS].lower().split())} "
+                at = padded.find(name)
+                if at < 0:
+                    continue
+                core = name.strip()
+                inner = at + name.index(core) if core else at
+                left = padded.rfind(" ", 0, inner + 1) + 1
+                term = padded[left : padded.find(" ", inner + len(core))].strip(_EDGE_PUNCTUATION)
+                if not term:
+                    continue
+            elif block == 2:
                 kind, _, marker = name.partition(":")
                 label = _MARKER_NAMES.get(marker, marker)
                 term = f"[{label}]" if kind == "hit" else f"[{label}, niet meegeteld]"
-            elif block == 1:
-                if padded is None:
-                    padded = (
-                        " " + " ".join(sample.text[:CLASSIFIED_CHARACTERS].lower().split()) + " "
-                    )
-                term = _word_around(padded, name)
-                if not term:
-                    continue
             else:
                 term = name
-            scores[term] = scores.get(term, 0.0) + float(data[j])
+            scores[term] = scores.get(term, 0.0) + weight
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         return tuple(term for term, _ in ranked[:top])
 
     def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
         return [a.probabilities for a in self.assess(samples, top=0)]
-
-
-def _word_around(padded: str, ngram: str) -> str:
-    """The first whitespace-delimited word of the text that holds this character n-gram
-    (char_wb n-grams never cross a space), without its surrounding punctuation."""
-    at = padded.find(ngram)
-    if at < 0:
-        return ""
-    core = ngram.strip()
-    inner = at + ngram.index(core) if core else at
-    left = padded.rfind(" ", 0, inner + 1) + 1
-    right = padded.find(" ", inner + len(core))
-    return padded[left:right].strip(_EDGE_PUNCTUATION)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own parse tree
-from typing import Any
 
 from klachtenbus.errors import AdminFileError, line_of_block
+from rules.prefilter import Prefilter
 
 
 class Marker(StrEnum):
@@ -47,21 +46,19 @@ class Rule:
     explanation: str
     cancels: frozenset[Marker] = frozenset()
 
-    @property
-    def matchers(self) -> tuple[re.Pattern[str], ...]:
-        """The patterns as at most two alternations, searched instead of one by one."""
-        return _combine(self.patterns)
+    @cached_property
+    def _prefilter(self) -> Prefilter:
+        return Prefilter(self.patterns)
 
     def search(self, lowered: str, start: int = 0) -> re.Match[str] | None:
-        """The earliest match of any of the rule's patterns in the lower-cased text.
-
-        A pattern with a word every match must contain runs only when that word is in the
-        text (a substring test costs next to nothing); the rest run as one alternation.
-        """
-        always, keyed = _plan(self.patterns)
-        candidates = always + tuple(p for word, p in keyed if word in lowered)
-        found = [m for m in (p.search(lowered, start) for p in candidates) if m]
-        return min(found, key=lambda m: m.start()) if found else None
+        """The earliest match of any of the rule's patterns in the lower-cased text; at the same
+        place, the pattern written first. Only patterns whose required words are there run."""
+        found = None
+        for index in self._prefilter.candidates(lowered):
+            match = self.patterns[index].search(lowered, start)
+            if match and (found is None or match.start() < found.start()):
+                found = match
+        return found
 
 
 @dataclass(frozen=True)
@@ -69,58 +66,31 @@ class RuleSet:
     rules: tuple[Rule, ...]
     source: str
 
+    @cached_property
+    def _index(self) -> tuple[Prefilter, tuple[re.Pattern[str], ...], tuple[int, ...]]:
+        """All patterns of all rules in file order, which rule each is of, and their filter."""
+        patterns = tuple(p for rule in self.rules for p in rule.patterns)
+        owners = tuple(i for i, rule in enumerate(self.rules) for _ in rule.patterns)
+        return Prefilter(patterns), patterns, owners
+
+    def first_matches(self, lowered: str, machine_from: int = 0) -> list[re.Match[str] | None]:
+        """Per rule, its earliest match in the lower-cased text (at the same place, the pattern
+        written first); machine-mail rules look from `machine_from` on. One pass over the
+        text's words picks the few patterns that can match; only those run."""
+        prefilter, patterns, owners = self._index
+        found: list[re.Match[str] | None] = [None] * len(self.rules)
+        for index in prefilter.candidates(lowered):
+            owner = owners[index]
+            start = machine_from if self.rules[owner].marker is Marker.MACHINE else 0
+            match = patterns[index].search(lowered, start)
+            if match:
+                earlier = found[owner]
+                if earlier is None or match.start() < earlier.start():
+                    found[owner] = match
+        return found
+
 
 _UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
-
-
-@lru_cache(maxsize=1024)
-def _combine(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
-    """Factor the word-edge out: `\\b(?:a|b)` is searched many times faster than `\\ba|\\bb`,
-    and one pattern without a leading `\\b` in the alternation would lose that speed for all.
-    """
-    bounded = [p.pattern[2:] for p in patterns if p.pattern.startswith("\\b")]
-    free = [p.pattern for p in patterns if not p.pattern.startswith("\\b")]
-    flags = re.MULTILINE  # the text is lower-cased once; IGNORECASE costs more on every search
-    out = []
-    if bounded:
-        out.append(re.compile("\\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")", flags))
-    if free:
-        out.append(re.compile("|".join(f"(?:{p})" for p in free), flags))
-    return tuple(out)
-
-
-@lru_cache(maxsize=1024)
-def _plan(
-    patterns: tuple[re.Pattern[str], ...],
-) -> tuple[tuple[re.Pattern[str], ...], tuple[tuple[str, re.Pattern[str]], ...]]:
-    """Split the patterns into those keyed by a literal they require and the rest, combined."""
-    keyed = tuple((word, p) for p in patterns if (word := _required_literal(p)))
-    rest = tuple(p for p in patterns if not _required_literal(p))
-    return (_combine(rest) if rest else ()), keyed
-
-
-@lru_cache(maxsize=8192)
-def _required_literal(pattern: re.Pattern[str]) -> str:
-    """The longest run of plain characters (at least three) that every match contains, or ""."""
-    best = ""
-
-    def walk(items: Any) -> None:
-        nonlocal best
-        run = ""
-        for op, av in items:
-            if op is _constants.LITERAL:
-                run += chr(av)
-                continue
-            best = max(best, run, key=len)
-            run = ""
-            if op is _constants.SUBPATTERN:
-                walk(av[-1])
-            elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
-                walk(av[2])
-        best = max(best, run, key=len)
-
-    walk(_parser.parse(pattern.pattern, pattern.flags))
-    return best if len(best) >= 3 else ""
 
 
 def default_rules_path() -> Path:
