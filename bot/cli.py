@@ -26,11 +26,14 @@ from rich.table import Table  # noqa: E402
 from bot import bootstrap  # noqa: E402
 from bot.case_cli import case_app, digest, letter_app  # noqa: E402
 from bot.report_cli import report  # noqa: E402
+from bot.sending import SendSummary  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
 from klachtenbus.vocabulary import Flag  # noqa: E402
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.detection import Detection
 
 app = typer.Typer(
@@ -107,6 +110,23 @@ def poll(
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         mailbox = bootstrap.mailbox_of(settings)
         mailer = bootstrap.mailer_of(settings)
+        retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
+
+        sending = True
+
+        def send(busy: Callable[[], bool]) -> SendSummary:
+            """Letters go out while the helper is busy; trouble waits for the send after the poll."""
+            nonlocal sending
+            if sending:
+                try:
+                    return pipeline.sender.send_while(mailer, busy, **retry)
+                except Exception:
+                    logging.getLogger(__name__).warning(
+                        "Versturen tijdens de ronde mislukt", exc_info=True
+                    )
+                    sending = False
+            return SendSummary()
+
         if console.is_terminal:
             from rich.progress import (
                 BarColumn,
@@ -125,13 +145,12 @@ def poll(
             ) as bar:
                 task = bar.add_task("poll", total=None)
                 summary = pipeline.poll(
-                    mailbox, lambda n, total: bar.update(task, completed=n, total=total)
+                    mailbox, lambda n, total: bar.update(task, completed=n, total=total), send
                 )
         else:
-            summary = pipeline.poll(mailbox)
-        sent = pipeline.sender.send_due_all(
-            mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
-        )
+            summary = pipeline.poll(mailbox, send=send)
+        sent = summary.sent  # sent while the helper was busy, then the rest
+        sent.add(pipeline.sender.send_due_all(mailer, **retry))
         pipeline.close()
     except KlachtenbusError as exc:
         _fail(exc)
