@@ -190,14 +190,16 @@ class ProcessPreparer:
         self.parallel = processes
         self.recipe = recipe
         self._pool = helpers.pool
-        self._busy: set[Future[object]] = set()  # submitted to the helpers, not done yet
+        self._busy: set[Future[object]] = set()  # model loads and whole batches, not done yet
         for _ in range(processes):  # the model loads now; these count as busy until it has
             self._track(self._pool.submit(_load, recipe))
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
-        """Whole batches go to the helpers while they keep up; once each has two batches
-        waiting (it is loading the model, or judging is the slower half) this process parses
-        the batch and the helpers only judge it."""
+        """Whole batches go to the helpers while they keep up; once each has two whole batches
+        waiting (it is loading the model, or preparing is the slower half) this process parses
+        the batch and the helpers only judge it. Batches sent only to be judged do not count:
+        they are quick, and counting them kept this process parsing long after the helpers
+        had their model, while it also has to register everything."""
         from intake import ParsedMessage
 
         if len(self._busy) <= 2 * self.parallel:
@@ -216,7 +218,7 @@ class ProcessPreparer:
                 prepared.set_exception(exc)
 
         future = self._pool.submit(_decide_in_helper, self.recipe, readable)
-        self._track(future).add_done_callback(done)
+        future.add_done_callback(done)
         return prepared
 
     def _track(self, future: Future[T]) -> Future[T]:
