@@ -13,6 +13,7 @@ model load overlap the main process's start-up instead of following it.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -122,7 +123,10 @@ def _detection(recipe: DetectionRecipe) -> Detection:
     return _LOADED[1]
 
 
-def _load(recipe: DetectionRecipe) -> bool:
+def _load(recipe: DetectionRecipe, log_level: int) -> bool:
+    """Load the model; a helper forked before logging was set up logs at the main level."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     return _detection(recipe) is not None
 
 
@@ -192,7 +196,7 @@ class ProcessPreparer:
         self._pool = helpers.pool
         self._busy: set[Future[object]] = set()  # model loads and whole batches, not done yet
         for _ in range(processes):  # the model loads now; these count as busy until it has
-            self._track(self._pool.submit(_load, recipe))
+            self._track(self._pool.submit(_load, recipe, logging.getLogger().level))
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
         """Whole batches go to the helpers while they keep up; once each has two whole batches

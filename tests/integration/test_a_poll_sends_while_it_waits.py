@@ -3,7 +3,6 @@ later ones: the waiting is used, and every complaint still gets exactly one ackn
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from concurrent.futures import Future
 from pathlib import Path
@@ -18,20 +17,36 @@ from tests.pipeline_helpers import bot_for
 from tests.servers import SmtpSink
 
 
+class LateFuture(Future[list[Prepared]]):
+    """A batch the helper has prepared, reported busy the first few times the poll asks."""
+
+    def __init__(self, prepared: list[Prepared], asks: int = 5) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.asks = asks
+
+    def done(self) -> bool:
+        self.asks -= 1
+        if self.asks <= 0 and not super().done():
+            self.set_result(self.prepared)
+        return super().done()
+
+    def result(self, timeout: float | None = None) -> list[Prepared]:
+        if not super().done():
+            self.set_result(self.prepared)
+        return super().result(timeout)
+
+
 class SlowHelper:
-    """Prepares like the helper process, but each batch is ready only a little later."""
+    """Prepares like the helper process, but each batch is still busy when the poll first asks."""
 
     parallel = 1
 
-    def __init__(self, inline: InlinePreparer, delay: float = 0.2) -> None:
+    def __init__(self, inline: InlinePreparer) -> None:
         self.inline = inline
-        self.delay = delay
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
-        prepared = self.inline.submit(items).result()
-        future: Future[list[Prepared]] = Future()
-        threading.Timer(self.delay, future.set_result, (prepared,)).start()
-        return future
+        return LateFuture(self.inline.submit(items).result())
 
     def close(self) -> None:
         return None
