@@ -15,7 +15,7 @@ from bot.detection import (
     train_and_record,
 )
 from bot.pipeline import Organisation, Pipeline
-from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
+from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
 from bot.settings import Settings
 from classify import Thresholds
 from intake.imap import ImapAccount, ImapMailbox
@@ -129,16 +129,24 @@ def mailer_of(settings: Settings) -> Mailer:
     )
 
 
-def pipeline_of(settings: Settings, store: Store, stop: threading.Event | None = None) -> Pipeline:
+def pipeline_of(
+    settings: Settings,
+    store: Store,
+    stop: threading.Event | None = None,
+    helpers: Helpers | None = None,
+) -> Pipeline:
+    """The pipeline; `helpers` forked at start-up are used if the settings want as many."""
     settings.require("organisation_address")
     assert settings.organisation_address
     procedure = procedure_of(settings)
     recipe = recipe_of(settings, store)
     preparer: Preparer = (
-        ProcessPreparer(recipe, settings.helper_processes)
+        ProcessPreparer(recipe, settings.helper_processes, helpers)
         if settings.helper_processes
         else InlinePreparer(recipe.build())
     )
+    if helpers is not None and not settings.helper_processes:
+        helpers.discard()
     return Pipeline(
         store,
         preparer,

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import sys
-from dataclasses import asdict
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Annotated
 
-import typer
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from bot import preparing
 
-import classify
-import intake
-from bot import bootstrap, demo, labelling
-from bot.case_cli import case_app, digest, letter_app
-from bot.detection import Detection, training_set
-from bot.report_cli import report
-from bot.settings import Settings, load_settings
-from classify import load_corpus
-from klachtenbus.errors import KlachtenbusError, MessageUnparseable
-from klachtenbus.vocabulary import Flag
-from procedures.lifecycle import LABELS
-from storage import records
+# `poll` and `run` fork their helper first: it imports scikit-learn and loads the model while
+# this process does the imports below (SQLAlchemy, pydantic, the stages), instead of after them.
+# bot.preparing imports only the standard library, so nothing heavy is inherited or duplicated.
+_HELPERS = preparing.fork_early(sys.argv, os.environ)
+
+import json  # noqa: E402
+import logging  # noqa: E402
+from dataclasses import asdict  # noqa: E402
+from datetime import UTC, date, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Annotated  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from bot import bootstrap  # noqa: E402
+from bot.case_cli import case_app, digest, letter_app  # noqa: E402
+from bot.report_cli import report  # noqa: E402
+from bot.sending import SendSummary  # noqa: E402
+from bot.settings import Settings, load_settings  # noqa: E402
+from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
+from klachtenbus.vocabulary import Flag  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bot.detection import Detection
 
 app = typer.Typer(
     help="Klachtenbus: leest de klachtenmailbox, herkent klachten, registreert en bevestigt ze.",
@@ -40,6 +46,8 @@ err = Console(stderr=True)
 
 
 def _settings() -> Settings:
+    from rich.logging import RichHandler
+
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
@@ -77,7 +85,7 @@ def run() -> None:
     try:
         settings = _settings()
         store = bootstrap.open_store(settings)
-        pipeline = bootstrap.pipeline_of(settings, store)
+        pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         try:
             run_scheduler(settings, pipeline)
         finally:
@@ -99,10 +107,35 @@ def poll(
     try:
         settings = _settings()
         store = bootstrap.open_store(settings)
-        pipeline = bootstrap.pipeline_of(settings, store)
+        pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         mailbox = bootstrap.mailbox_of(settings)
         mailer = bootstrap.mailer_of(settings)
+        retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
+
+        sending = True
+
+        def send(busy: Callable[[], bool]) -> SendSummary:
+            """Letters go out while the helper is busy; trouble waits for the send after the poll."""
+            nonlocal sending
+            if sending:
+                try:
+                    return pipeline.sender.send_while(mailer, busy, **retry)
+                except Exception:
+                    logging.getLogger(__name__).warning(
+                        "Versturen tijdens de ronde mislukt", exc_info=True
+                    )
+                    sending = False
+            return SendSummary()
+
         if console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             with Progress(
                 TextColumn("Berichten"),
                 BarColumn(),
@@ -112,13 +145,12 @@ def poll(
             ) as bar:
                 task = bar.add_task("poll", total=None)
                 summary = pipeline.poll(
-                    mailbox, lambda n, total: bar.update(task, completed=n, total=total)
+                    mailbox, lambda n, total: bar.update(task, completed=n, total=total), send
                 )
         else:
-            summary = pipeline.poll(mailbox)
-        sent = pipeline.sender.send_due_all(
-            mailer, retry_base=settings.retry_base_seconds, retry_max=settings.retry_max_seconds
-        )
+            summary = pipeline.poll(mailbox, send=send)
+        sent = summary.sent  # sent while the helper was busy, then the rest
+        sent.add(pipeline.sender.send_due_all(mailer, **retry))
         pipeline.close()
     except KlachtenbusError as exc:
         _fail(exc)
@@ -141,6 +173,8 @@ def classify_files(
     ] = False,
 ) -> None:
     """Beoordeel berichten zonder ze te registreren."""
+    import intake
+
     try:
         settings = _settings()
         detection = _detection_for_cli(settings)
@@ -182,6 +216,9 @@ def classify_files(
 
 def _detection_for_cli(settings: Settings) -> Detection:
     """The active model when there is a database; otherwise one trained on the spot."""
+    import classify
+    from bot.detection import Detection, training_set
+
     try:
         store = bootstrap.open_store(settings)
         return bootstrap.detection_of(settings, store)
@@ -190,7 +227,7 @@ def _detection_for_cli(settings: Settings) -> Detection:
             "Geen geïnitialiseerde database gevonden; het model wordt nu getraind (enkele seconden)."
         )
         rules = bootstrap.rules_of(settings)
-        samples, labels = training_set(rules, load_corpus())
+        samples, labels = training_set(rules, classify.load_corpus())
         return Detection(
             rules,
             classify.train(samples, labels),
@@ -206,6 +243,7 @@ def evaluate_detection(
 ) -> None:
     """Meet de herkenning op het corpus: kruisvalidatie en een apart gehouden deel."""
     from bot.evaluation import calibration_table, evaluate
+    from classify import load_corpus
 
     try:
         settings = _settings()
@@ -270,6 +308,8 @@ def evaluate_detection(
 @app.command()
 def triage() -> None:
     """Toon wat op een beslissing van een medewerker wacht (twijfelgevallen), oudste eerst."""
+    from bot import labelling
+
     try:
         store = bootstrap.open_store(_settings())
     except KlachtenbusError as exc:
@@ -319,6 +359,8 @@ def label(
     ] = None,
 ) -> None:
     """Leg de beslissing van een medewerker over een bericht vast (wie, wanneer, wat)."""
+    from bot import labelling
+
     officer = door or os.environ.get("USER", "")
     try:
         store = bootstrap.open_store(_settings())
@@ -333,6 +375,8 @@ def label(
 @app.command()
 def train() -> None:
     """Train een nieuwe modelversie op het corpus plus alle beslissingen van medewerkers."""
+    from bot import labelling
+
     try:
         settings = _settings()
         store = bootstrap.open_store(settings)
@@ -354,6 +398,8 @@ app.add_typer(model_app, name="model")
 @model_app.command("list")
 def model_list() -> None:
     """Toon alle modelversies; de actieve is gemarkeerd."""
+    from bot import labelling
+
     try:
         store = bootstrap.open_store(_settings())
     except KlachtenbusError as exc:
@@ -375,6 +421,8 @@ def model_promote(
     version: Annotated[int, typer.Argument(help="Versienummer uit `klachtenbus model list`.")],
 ) -> None:
     """Maak een modelversie actief."""
+    from bot import labelling
+
     try:
         labelling.promote(bootstrap.open_store(_settings()), version)
     except KlachtenbusError as exc:
@@ -385,6 +433,8 @@ def model_promote(
 @model_app.command("rollback")
 def model_rollback() -> None:
     """Ga terug naar de versie vóór de actieve."""
+    from bot import labelling
+
     try:
         version = labelling.rollback(bootstrap.open_store(_settings()))
     except KlachtenbusError as exc:
@@ -456,6 +506,9 @@ def cases(
     ] = False,
 ) -> None:
     """Toon de geregistreerde klachten (of de onleesbare berichten)."""
+    from procedures.lifecycle import LABELS
+    from storage import records
+
     try:
         store = bootstrap.open_store(_settings())
     except KlachtenbusError as exc:
@@ -506,6 +559,8 @@ def run_demo(
     ),
 ) -> None:
     """Draai het hele proces zonder server op een Maildir met voorbeeldberichten."""
+    from bot import demo
+
     try:
         demo.run(folder, console)
     except KlachtenbusError as exc:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import outbox
 from bot.preparing import Prepared, Preparer
-from bot.sending import Sender
+from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
@@ -65,6 +65,7 @@ class PollSummary:
     skipped: int = 0  # another worker had it first
     filed_away: int = 0
     resumed: int = 0
+    sent: SendSummary = field(default_factory=SendSummary)  # letters sent while waiting
 
     def count(self, outcome: str) -> None:
         if outcome == MessageStatus.DUPLICATE:
@@ -142,9 +143,16 @@ class Pipeline:
     # -- polling ---------------------------------------------------------------------------
 
     def poll(
-        self, mailbox: Mailbox, progress: Callable[[int, int], None] | None = None
+        self,
+        mailbox: Mailbox,
+        progress: Callable[[int, int], None] | None = None,
+        send: Callable[[Callable[[], bool]], SendSummary] | None = None,
     ) -> PollSummary:
-        """One pass: every message not yet stored is stored, judged and filed away."""
+        """One pass: every message not yet stored is stored, judged and filed away.
+
+        `send(busy)` sends due letters while `busy()` (the next batch is still with the helper):
+        time this process would spend waiting goes to the letters of earlier batches.
+        """
         summary = PollSummary()
         with mailbox as box:
             with self.store.unit_of_work() as session:
@@ -181,13 +189,13 @@ class Pipeline:
                     len(waiting) > self.lookahead
                     or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
                 ):
-                    taken += self._finish_and_file(box, waiting.pop(0), summary)
+                    taken += self._finish_next(box, waiting, summary, send)
                     if progress:
                         progress(taken, len(new))
                 if self.stop.is_set():
                     break
-            for staged in waiting:
-                taken += self._finish_and_file(box, staged, summary)
+            while waiting:
+                taken += self._finish_next(box, waiting, summary, send)
                 if progress:
                     progress(taken, len(new))
             if self.stop.is_set():
@@ -256,6 +264,19 @@ class Pipeline:
             rows = [session.get(StoredMessage, row_id) for _, row_id in staged.stored]
             items = [(records.raw_bytes(r), r.received_at) for r in rows if r is not None]
         return self.preparer.submit(items).result()
+
+    def _finish_next(
+        self,
+        box: Mailbox,
+        waiting: list[Staged],
+        summary: PollSummary,
+        send: Callable[[Callable[[], bool]], SendSummary] | None,
+    ) -> int:
+        """Finish the oldest staged batch; while it is still with the helper, send letters."""
+        staged = waiting.pop(0)
+        if send is not None and not staged.future.done():
+            summary.sent.add(send(lambda: not staged.future.done()))
+        return self._finish_and_file(box, staged, summary)
 
     def _finish_and_file(self, box: Mailbox, staged: Staged, summary: PollSummary) -> int:
         outcomes = self.finish(staged, summary)

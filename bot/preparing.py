@@ -5,31 +5,40 @@ machine with two cores a helper process prepares batch k+1 while the main proces
 and registers batch k. When the helper falls behind (while it loads the model, or when most
 mail is cheap to record) the main process parses a batch itself and the helper only judges
 it: the work moves to whichever process has time for it.
+
+This module imports only the standard library at the top: `klachtenbus poll` forks its helper
+from here before the command line's own imports, so the helper's scikit-learn import and
+model load overlap the main process's start-up instead of following it.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar
 
-import intake
-from bot.detection import Detection, DetectionRecipe
-from classify import Decision
-from intake import ParsedMessage
 from klachtenbus.errors import MessageUnparseable
 
-Prepared = tuple[ParsedMessage, Decision] | MessageUnparseable
+if TYPE_CHECKING:
+    from bot.detection import Detection, DetectionRecipe
+    from classify import Decision
+    from intake import ParsedMessage
+
+Prepared: TypeAlias = "tuple[ParsedMessage, Decision] | MessageUnparseable"
 Items = list[tuple[bytes, datetime]]
 T = TypeVar("T")
 
 
 def prepare(detection: Detection, items: Items) -> list[Prepared]:
     """Parse each message and judge all readable ones in one batch."""
+    from intake import ParsedMessage
+
     parsed = parse_all(items)
     readable = [p for p in parsed if isinstance(p, ParsedMessage)]
     return combine(parsed, detection.decide_many(readable) if readable else [])
@@ -37,6 +46,8 @@ def prepare(detection: Detection, items: Items) -> list[Prepared]:
 
 def parse_all(items: Items) -> list[ParsedMessage | MessageUnparseable]:
     """Each message parsed, or the reason it cannot be."""
+    import intake
+
     parsed: list[ParsedMessage | MessageUnparseable] = []
     for raw, received_at in items:
         try:
@@ -81,14 +92,19 @@ class InlinePreparer:
         return None
 
 
-_DETECTION: Detection | None = None
+_LOADED: tuple[DetectionRecipe, Detection] | None = None  # in a helper: its recipe, built
 
 
-def _install(recipe: DetectionRecipe, parent: int) -> None:
-    """Runs first in each helper: watch the parent, then load the rules and the model."""
-    global _DETECTION
+def _warm_up(parent: int) -> None:
+    """Runs first in each helper: watch the parent, then import what loading the model needs.
+
+    A helper forked before the main process's own imports does this while the main process
+    imports SQLAlchemy and reads its settings; the recipe comes with the work, later.
+    """
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    _DETECTION = recipe.build()
+    import classify.model  # noqa: F401  scikit-learn and scipy: most of the helper's start-up
+    import intake  # noqa: F401
+    from bot import detection  # noqa: F401  what a recipe unpickles into
 
 
 def _exit_with(parent: int) -> None:
@@ -98,43 +114,100 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def _prepare_in_helper(items: Items) -> list[Prepared]:
-    assert _DETECTION is not None
-    return prepare(_DETECTION, items)
+def _detection(recipe: DetectionRecipe) -> Detection:
+    """The rules and the model of this recipe, loaded once per helper (the file's sha256 is
+    checked first, in `recipe.build`)."""
+    global _LOADED
+    if _LOADED is None or _LOADED[0] != recipe:
+        _LOADED = (recipe, recipe.build())
+    return _LOADED[1]
 
 
-def _decide_in_helper(messages: list[ParsedMessage]) -> list[Decision]:
-    assert _DETECTION is not None
-    return _DETECTION.decide_many(messages)
+def _load(recipe: DetectionRecipe, log_level: int) -> bool:
+    """Load the model; a helper forked before logging was set up logs at the main level."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    return _detection(recipe) is not None
 
 
-def _ready() -> bool:
-    return _DETECTION is not None
+def _prepare_in_helper(recipe: DetectionRecipe, items: Items) -> list[Prepared]:
+    return prepare(_detection(recipe), items)
+
+
+def _decide_in_helper(recipe: DetectionRecipe, messages: list[ParsedMessage]) -> list[Decision]:
+    return _detection(recipe).decide_many(messages)
+
+
+def _forked() -> bool:
+    return True
+
+
+class Helpers:
+    """Helper processes forked now, before anyone knows which model they will load.
+
+    With the fork method the first submit starts every helper at once, before the pool's own
+    threads exist; each helper then imports scikit-learn (`_warm_up`) on its own core.
+    """
+
+    def __init__(self, processes: int = 1) -> None:
+        self.processes = processes
+        self.pool = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_warm_up,
+            initargs=(os.getpid(),),
+        )
+        self.pool.submit(_forked)
+
+    def discard(self) -> None:
+        """Not wanted after all (the settings ask for another number): they exit once warm."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def fork_early(argv: list[str], environ: Mapping[str, str]) -> Helpers | None:
+    """Helpers for the commands that poll (`poll`, `run`), forked before the command line's
+    heavy imports, unless the environment switches them off; the settings decide later
+    whether they are used (`ProcessPreparer`)."""
+    program = argv[0].replace("\\", "/").rsplit("/", 1)[-1] if argv else ""
+    if program not in ("klachtenbus", "__main__.py") or len(argv) < 2:
+        return None  # imported by something else (a test, a script): it forks its own
+    if argv[1] not in ("poll", "run") or "--help" in argv:
+        return None
+    wanted = environ.get("KLACHTENBUS_HELPER_PROCESSES", "1").strip()
+    processes = int(wanted) if wanted.isdigit() else 1
+    return Helpers(processes) if processes > 0 else None
 
 
 class ProcessPreparer:
     """Forked helpers that load the rules and the model themselves, while the main process
     connects to the mailbox and stores the first batch."""
 
-    def __init__(self, recipe: DetectionRecipe, processes: int = 1) -> None:
+    def __init__(
+        self, recipe: DetectionRecipe, processes: int = 1, helpers: Helpers | None = None
+    ) -> None:
+        """`helpers` forked earlier are used when there are as many as wanted, else let go."""
+        if helpers is None or helpers.processes != processes:
+            if helpers is not None:
+                helpers.discard()
+            # Forked now, while this process has no other threads (the scheduler starts later).
+            helpers = Helpers(processes)
         self.parallel = processes
-        self._pool = ProcessPoolExecutor(
-            max_workers=processes,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_install,
-            initargs=(recipe, os.getpid()),
-        )
-        self._busy: set[Future[object]] = set()  # submitted to the helpers, not done yet
-        # The first submit forks every helper: now, while this process has no other threads
-        # (the scheduler starts later). Its result is not awaited.
-        self._track(self._pool.submit(_ready))
+        self.recipe = recipe
+        self._pool = helpers.pool
+        self._busy: set[Future[object]] = set()  # model loads and whole batches, not done yet
+        for _ in range(processes):  # the model loads now; these count as busy until it has
+            self._track(self._pool.submit(_load, recipe, logging.getLogger().level))
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
-        """Whole batches go to the helpers while they keep up; once each has two batches
-        waiting (it is loading the model, or judging is the slower half) this process parses
-        the batch and the helpers only judge it."""
+        """Whole batches go to the helpers while they keep up; once each has two whole batches
+        waiting (it is loading the model, or preparing is the slower half) this process parses
+        the batch and the helpers only judge it. Batches sent only to be judged do not count:
+        they are quick, and counting them kept this process parsing long after the helpers
+        had their model, while it also has to register everything."""
+        from intake import ParsedMessage
+
         if len(self._busy) <= 2 * self.parallel:
-            return self._track(self._pool.submit(_prepare_in_helper, items))
+            return self._track(self._pool.submit(_prepare_in_helper, self.recipe, items))
         parsed = parse_all(items)
         readable = [p for p in parsed if isinstance(p, ParsedMessage)]
         prepared: Future[list[Prepared]] = Future()
@@ -148,7 +221,8 @@ class ProcessPreparer:
             except BaseException as exc:  # handed to the caller, as the helper's own error
                 prepared.set_exception(exc)
 
-        self._track(self._pool.submit(_decide_in_helper, readable)).add_done_callback(done)
+        future = self._pool.submit(_decide_in_helper, self.recipe, readable)
+        future.add_done_callback(done)
         return prepared
 
     def _track(self, future: Future[T]) -> Future[T]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +30,11 @@ class SendSummary:
     failed: int = 0
     abandoned: int = 0
 
+    def add(self, other: SendSummary) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.abandoned += other.abandoned
+
 
 class Sender:
     def __init__(self, store: Store, sender_address: str, stop: threading.Event) -> None:
@@ -41,11 +47,30 @@ class Sender:
         total = SendSummary()
         while True:
             page = self.send_due(mailer, **kwargs)
-            total.sent += page.sent
-            total.failed += page.failed
-            total.abandoned += page.abandoned
+            total.add(page)
             if page.sent + page.failed == 0 or self.stop.is_set():
                 return total
+
+    def send_while(
+        self,
+        mailer: outbox.Mailer,
+        busy: Callable[[], bool],
+        *,
+        retry_base: float = 30,
+        retry_max: float = 3600,
+    ) -> SendSummary:
+        """Send due letters, a claimed group at a time, for as long as `busy()` says this
+        process would otherwise wait (on the helper, during a poll). A group once claimed is
+        always sent and recorded; what is left stays pending for the next call."""
+        total = SendSummary()
+        while busy() and not self.stop.is_set():
+            page = self.send_due(
+                mailer, retry_base=retry_base, retry_max=retry_max, until=lambda: not busy()
+            )
+            total.add(page)
+            if page.sent == 0 or page.failed:  # nothing due, or trouble: leave it for later
+                break
+        return total
 
     def send_due(
         self,
@@ -54,8 +79,10 @@ class Sender:
         retry_base: float = 30,
         retry_max: float = 3600,
         at: datetime | None = None,
+        until: Callable[[], bool] | None = None,
     ) -> SendSummary:
-        """Send every letter that is due; a letter is claimed before sending and never resent."""
+        """Send every letter that is due (a page of them); a letter is claimed before sending
+        and never resent. `until` is asked before each group is claimed: True stops early."""
         summary = SendSummary()
         at = at or datetime.now(UTC)
         with self.store.unit_of_work() as session:
@@ -63,7 +90,7 @@ class Sender:
             due = records.due_letter_ids(session, at)
         with mailer.session() as deliver:
             for start in range(0, len(due), CLAIM_BATCH):
-                if self.stop.is_set():
+                if self.stop.is_set() or (until is not None and until()):
                     break
                 with self.store.unit_of_work() as session:
                     claimed = records.claim_letters(

@@ -35,6 +35,12 @@ class Bot:
     def send(self) -> SendSummary:
         return self.pipeline.sender.send_due(bootstrap.mailer_of(self.settings))
 
+    def mailbox(self) -> Any:
+        return bootstrap.mailbox_of(self.settings)
+
+    def mailer(self) -> Any:
+        return bootstrap.mailer_of(self.settings)
+
 
 def bot_for(
     request: pytest.FixtureRequest,

@@ -150,3 +150,28 @@ def test_a_stop_gives_back_the_letters_not_yet_handed_over(
     again = Sender(store, ORGANISATION, threading.Event()).send_due_all(mailer)
     assert again.sent == LETTERS - 3
     assert set(mailer.handed.values()) == {1}
+
+
+def test_sending_while_busy_claims_whole_groups_and_leaves_the_rest_pending(
+    database_url: str, trained_model: tuple[Path, str]
+) -> None:
+    """Letters sent while the poll waits stop between groups; the send after it takes the rest, each once."""
+    store = prepare_database(database_url, trained_model)
+    queued_letters(store)
+    mailer = RecordingMailer()
+    sender = Sender(store, ORGANISATION, threading.Event())
+
+    def handed() -> int:
+        return sum(mailer.handed.values())
+
+    # The helper is busy until the fifth letter: the group under way is finished, no other begun.
+    first = sender.send_while(mailer, lambda: handed() < 5)
+    assert first.sent == CLAIM_BATCH
+    assert statuses(store) == Counter({"sent": CLAIM_BATCH, "pending": LETTERS - CLAIM_BATCH})
+    second = sender.send_while(mailer, lambda: handed() < CLAIM_BATCH + 1)
+    assert second.sent == CLAIM_BATCH
+    assert sender.send_while(mailer, lambda: False).sent == 0
+    rest = sender.send_due_all(mailer)
+    assert rest.sent == LETTERS - 2 * CLAIM_BATCH
+    assert set(mailer.handed.values()) == {1}
+    assert statuses(store) == Counter({"sent": LETTERS})
