@@ -55,7 +55,7 @@ def main() -> None:
     training_seconds = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.joblib"
+        path = Path(folder) / "model.pkl.z"
         sha = classify.save(detector, path)
         size = path.stat().st_size
         started = time.perf_counter()

@@ -113,7 +113,7 @@ def train_and_record(
     samples, labels = training_set(rules, corpus)
     detector = classify.train(samples, labels)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = model_dir.resolve() / f"model-{stamp}.joblib"
+    path = model_dir.resolve() / f"model-{stamp}.pkl.z"
     sha = classify.save(detector, path)
     with store.unit_of_work() as session:
         records.add_model(

@@ -115,7 +115,7 @@ def mailbox(dovecot: Dovecot) -> MailboxAccount:
 def trained_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The classifier trained once per session on the shipped corpus: (file, sha256)."""
     samples, labels = training_set(load_rules(), load_corpus())
-    path = tmp_path_factory.mktemp("model") / "model.joblib"
+    path = tmp_path_factory.mktemp("model") / "model.pkl.z"
     return path, save(train(samples, labels), path)
 
 
