@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,6 +59,16 @@ def _done(result: casework.Result) -> None:
     if result.letters:
         line += f" Brief in de uitgaande post: {', '.join(result.letters)}."
     console.print(line)
+
+
+def _act(change: Callable[[Any, casework.Office], casework.Result]) -> None:
+    """Run one change to a case and say what it did, or what to do instead."""
+    try:
+        store, office = _office()
+        result = change(store, office)
+    except KlachtenbusError as exc:
+        _fail(exc)
+    _done(result)
 
 
 @case_app.command("show")
@@ -169,34 +180,23 @@ def extend(
     weken: Annotated[int | None, typer.Option(help="Hoeveel weken; standaard het maximum.")] = None,
 ) -> None:
     """Verdaag de termijn (eenmaal, vóór het einde ervan); de klager krijgt een brief."""
-    try:
-        store, office = _office()
-        result = casework.extend(store, office, number, actor=door, reason=reden, weeks=weken)
-    except KlachtenbusError as exc:
-        _fail(exc)
-    _done(result)
+    _act(
+        lambda store, office: casework.extend(
+            store, office, number, actor=door, reason=reden, weeks=weken
+        )
+    )
 
 
 @case_app.command("suspend")
 def suspend(number: str, door: Officer, reden: Reason) -> None:
     """Schort een zaak op (geen medewerking): de klok staat stil tot case resume."""
-    try:
-        store, office = _office()
-        result = casework.suspend(store, office, number, actor=door, reason=reden)
-    except KlachtenbusError as exc:
-        _fail(exc)
-    _done(result)
+    _act(lambda store, office: casework.suspend(store, office, number, actor=door, reason=reden))
 
 
 @case_app.command("resume")
 def resume(number: str, door: Officer, reden: Reason) -> None:
     """Hervat een opgeschorte zaak; de termijnen schuiven op met de stilgezette dagen."""
-    try:
-        store, office = _office()
-        result = casework.resume(store, office, number, actor=door, reason=reden)
-    except KlachtenbusError as exc:
-        _fail(exc)
-    _done(result)
+    _act(lambda store, office: casework.resume(store, office, number, actor=door, reason=reden))
 
 
 @case_app.command("edit")
