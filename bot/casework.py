@@ -116,7 +116,7 @@ def show(store: Store, office: Office, number: str) -> CaseView:
             "paused_days": case.paused_days,
             "extension_weeks": case.extension_weeks,
             "extension_reason": case.extension_reason,
-            "escalation_level": case.escalation_level,
+            "escalation_level": sum(e.kind == "escalate" for e in case.events),
             "description": case.description,
         }
         return CaseView(

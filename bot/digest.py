@@ -59,12 +59,10 @@ def due_and_overdue(
                 handler = step.step.handler
                 to_role = ""
                 if overdue:
-                    level = case.escalation_level
-                    if step.step.name not in escalated:
-                        level += 1
+                    # one escalation per overdue step, kept as events: their count is the level
+                    level = len(escalated) + (step.step.name not in escalated)
                     to_role = _next_in_chain(procedure.chain, handler, level)
                     if escalate and step.step.name not in escalated:
-                        case.escalation_level = level
                         escalated.add(step.step.name)
                         casework.add_event(
                             session,

@@ -202,7 +202,7 @@ def acknowledgement(
     subject = f"Ontvangstbevestiging van uw klacht {facts.case_number}"
     if context["subject"]:
         subject += f": {context['subject']}"
-    message["Subject"] = Header(one_line(subject, 250), _SUBJECT_CHARSET).encode()
+    message["Subject"] = header_text(subject, 250)
     message["Date"] = format_datetime(sent_at)
     domain = envelope.sender.rpartition("@")[2] or "klachtenbus.invalid"
     message_id = make_msgid(domain=domain)
@@ -239,4 +239,4 @@ def header_text(value: str, limit: int = 250) -> str:
     text = one_line(value, limit)
     if text.isascii():
         return text
-    return Header(text, "utf-8").encode()
+    return Header(text, _SUBJECT_CHARSET).encode()

@@ -164,7 +164,6 @@ class Case(Base):
     resume_to: Mapped[str | None] = mapped_column(String(20))
     extension_weeks: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
-    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
 
     message: Mapped[StoredMessage] = relationship(back_populates="case")
     letters: Mapped[list[Letter]] = relationship(back_populates="case")

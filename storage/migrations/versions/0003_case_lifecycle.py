@@ -30,7 +30,6 @@ CASE_COLUMNS = [
     sa.Column("resume_to", sa.String(length=20), nullable=True),
     sa.Column("extension_weeks", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("extension_reason", sa.Text(), nullable=True),
-    sa.Column("escalation_level", sa.Integer(), nullable=False, server_default="0"),
 ]
 
 
