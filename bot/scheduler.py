@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.bootstrap import mailbox_of, mailer_of, office_of
@@ -16,6 +17,7 @@ from bot.digest import send_digests
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from klachtenbus.errors import KlachtenbusError
+from outbox import Mailer
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,30 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=UTC,
     )
+
+    plan(scheduler, settings, pipeline, mailer)
+
+    def shutdown(signum: int, _frame: FrameType | None) -> None:
+        log.info(
+            "Signaal %s ontvangen: het huidige bericht wordt afgemaakt, daarna stopt Klachtenbus.",
+            signum,
+        )
+        stop.set()
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    log.info(
+        "Klachtenbus draait: mailbox elke %ss, uitgaande post elke %ss. Stop met Ctrl-C.",
+        settings.poll_interval_seconds,
+        settings.send_interval_seconds,
+    )
+    scheduler.start()
+    log.info("Klachtenbus is gestopt.")
+
+
+def plan(scheduler: BaseScheduler, settings: Settings, pipeline: Pipeline, mailer: Mailer) -> None:
+    """The jobs of `klachtenbus run`: poll and send at intervals, the digest every morning."""
 
     def poll() -> None:
         try:
@@ -64,7 +90,6 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
     scheduler.add_job(
         send, "interval", seconds=settings.send_interval_seconds, next_run_time=start, id="send"
     )
-
     scheduler.add_job(
         digest,
         "cron",
@@ -72,21 +97,3 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
         timezone=office.procedure.time_zone,
         id="digest",
     )
-
-    def shutdown(signum: int, _frame: FrameType | None) -> None:
-        log.info(
-            "Signaal %s ontvangen: het huidige bericht wordt afgemaakt, daarna stopt Klachtenbus.",
-            signum,
-        )
-        stop.set()
-        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    log.info(
-        "Klachtenbus draait: mailbox elke %ss, uitgaande post elke %ss. Stop met Ctrl-C.",
-        settings.poll_interval_seconds,
-        settings.send_interval_seconds,
-    )
-    scheduler.start()
-    log.info("Klachtenbus is gestopt.")
