@@ -7,7 +7,7 @@ import sys
 
 from bot import preparing
 
-# `poll` and `run` fork their helper first: it imports scikit-learn and loads the model while
+# `poll` and `run` fork their helper first: it imports the stages and loads the model while
 # this process does the imports below (SQLAlchemy, pydantic, the stages), instead of after them.
 # bot.preparing imports only the standard library, so nothing heavy is inherited or duplicated.
 _HELPERS = preparing.fork_early(sys.argv, os.environ)

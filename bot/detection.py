@@ -15,10 +15,10 @@ from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
 from klachtenbus.vocabulary import Kind
 from rules import Marker, RuleSet, Verdict, judge, load_rules
-from storage import Store, records
 
 if TYPE_CHECKING:
-    from classify.model import Detector
+    from classify.detector import Detector
+    from storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class Detection:
     """Everything detection needs, loaded once per process."""
 
     rules: RuleSet
-    detector: Detector  # classify.model.Detector, imported on first use
+    detector: Detector  # classify.detector.Detector, imported on first use
     thresholds: Thresholds
 
     def decide(self, message: ParsedMessage) -> Decision:
@@ -109,6 +109,8 @@ def train_and_record(
 ) -> Detector:
     """Train (by default on the shipped corpus), write the model file, record its hash as the
     active model version."""
+    from storage import records
+
     corpus = corpus if corpus is not None else classify.load_corpus()
     samples, labels = training_set(rules, corpus)
     detector = classify.train(samples, labels)
@@ -129,6 +131,8 @@ def train_and_record(
 
 def active_model_file(store: Store) -> tuple[Path, str] | None:
     """The active model's file and the sha256 it must have."""
+    from storage import records
+
     with store.unit_of_work() as session:
         model = records.active_model(session)
         return (Path(model.path), model.sha256) if model is not None else None

@@ -7,8 +7,8 @@ mail is cheap to record) the main process parses a batch itself and the helper o
 it: the work moves to whichever process has time for it.
 
 This module imports only the standard library at the top: `klachtenbus poll` forks its helper
-from here before the command line's own imports, so the helper's scikit-learn import and
-model load overlap the main process's start-up instead of following it.
+from here before the command line's own imports, so the helper's imports (numpy, mail-parser,
+the rules) and its model load overlap the main process's start-up instead of following it.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _warm_up(parent: int) -> None:
     imports SQLAlchemy and reads its settings; the recipe comes with the work, later.
     """
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    import classify.model  # noqa: F401  scikit-learn and scipy: most of the helper's start-up
+    import classify.detector  # noqa: F401  numpy; a model's tables load without scikit-learn
     import intake  # noqa: F401
     from bot import detection  # noqa: F401  what a recipe unpickles into
 
@@ -146,7 +146,7 @@ class Helpers:
     """Helper processes forked now, before anyone knows which model they will load.
 
     With the fork method the first submit starts every helper at once, before the pool's own
-    threads exist; each helper then imports scikit-learn (`_warm_up`) on its own core.
+    threads exist; each helper then imports what scoring needs (`_warm_up`) on its own core.
     """
 
     def __init__(self, processes: int = 1) -> None:

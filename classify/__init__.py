@@ -1,7 +1,8 @@
 """Classify: a scikit-learn model trained on the shipped Dutch seed corpus and officers' labels.
 
 The model functions are imported on first use (PEP 562): a process that only records
-decisions, such as the main process beside a helper, never pays for importing scikit-learn.
+decisions, such as the main process beside a helper, loads no numpy; one that only scores,
+such as the helper, never pays for importing scikit-learn (`classify.detector`).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -11,13 +12,19 @@ from classify.decision import Decision, RuleFinding, Thresholds, decide
 from classify.sample import Sample
 
 if TYPE_CHECKING:
-    from classify.model import Detector, load, save, train
+    from classify.detector import Detector, load
+    from classify.model import save, train
 
-_MODEL_NAMES = {"Detector", "load", "save", "train"}
+_DETECTOR_NAMES = {"Detector", "load"}
+_TRAINING_NAMES = {"save", "train"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _MODEL_NAMES:
+    if name in _DETECTOR_NAMES:
+        from classify import detector
+
+        return getattr(detector, name)
+    if name in _TRAINING_NAMES:
         from classify import model
 
         return getattr(model, name)

@@ -9,3 +9,8 @@ class Sample:
 
     text: str
     markers: frozenset[str] = frozenset()
+
+
+# The classifier reads the start of the judged text: the gist of a complaint is there, and the
+# cost of character n-grams grows with length.
+CLASSIFIED_CHARACTERS = 4_000

@@ -2,30 +2,158 @@
 
 `Pipeline.predict_proba` checks its input in each of the three feature pipelines and in the
 calibrator on every call: about 4 ms, whatever the number of messages. Scoring here uses the
-same fitted vocabularies, idf weights, analyzers, coefficients and calibrators, so it gives the
-same probabilities (the tests compare them), in a fraction of the time for one message and
-faster in batches too: a word's character n-grams are looked up once and remembered.
+same fitted vocabularies, idf weights, coefficients and calibrators, so it gives the same
+probabilities (the tests compare them), in a fraction of the time for one message and faster
+in batches too: a word's character n-grams are looked up once and remembered.
+
+The read-out `Tables` hold only dictionaries, numbers and numpy arrays, and the model file
+keeps them apart from the pipeline: a process that only scores (the poller's helper) loads
+them without importing scikit-learn and scipy, which took longer than the loading itself.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classify.sample import Sample
+from classify.sample import CLASSIFIED_CHARACTERS, Sample
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # Words remembered with their character n-grams; a mail's vocabulary is Zipfian, so a few ten
 # thousand words cover almost everything. Past this the memory is cleared and refilled.
 _WORD_CACHE_SIZE = 50_000
+
+# The default token pattern finds the same tokens: a greedy run of word characters ends at a
+# word edge, and the scan only starts a match after one; without the leading `\b` the search
+# skips ahead to word characters instead of trying every position.
+_DEFAULT_WORDS = r"(?u)\b\w\w+\b"
+_TOKENS = re.compile(r"\w\w+")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One calibrated classifier: coefficients as (features, classes) rows to gather, the
+    intercepts, each decision column's class position, and its sigmoid (a, b) per column."""
+
+    coefficients: np.ndarray
+    intercepts: np.ndarray
+    positions: np.ndarray
+    sigmoids: np.ndarray
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What scoring needs of a fitted pipeline: words and word pairs (accents stripped,
+    lower case), padded character n-grams of each word, and the marker names, with the
+    columns and idf weights the pipeline gave them."""
+
+    classes: tuple[str, ...]
+    characters: int  # how much of the text the model reads
+    word_vocabulary: dict[str, int]
+    char_vocabulary: dict[str, int]
+    char_sizes: tuple[int, int]  # the smallest and the largest n-gram
+    idf: np.ndarray  # by the union's column: words, then character n-grams
+    marker_vocabulary: dict[str, int]
+    members: tuple[Member, ...]
+
+    def to_plain(self) -> dict[str, Any]:
+        """Builtins and arrays only, so that loading them imports nothing of scikit-learn."""
+        plain = {f.name: getattr(self, f.name) for f in fields(self)}
+        plain["members"] = [{f.name: getattr(m, f.name) for f in fields(m)} for m in self.members]
+        return plain
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> Tables:
+        members = tuple(Member(**m) for m in plain["members"])
+        return cls(**{**plain, "members": members})
+
+    @property
+    def feature_count(self) -> int:
+        return len(self.word_vocabulary) + len(self.char_vocabulary) + len(self.marker_vocabulary)
+
+    def feature_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each column's name, as `get_feature_names_out` gives them, and its block (0 words,
+        1 character n-grams, 2 markers)."""
+        names = np.empty(self.feature_count, dtype=object)
+        block = np.empty(self.feature_count, dtype=np.int8)
+        offset = 0
+        for i, vocabulary in enumerate(
+            (self.word_vocabulary, self.char_vocabulary, self.marker_vocabulary)
+        ):
+            for name, column in vocabulary.items():
+                names[offset + column] = name
+            block[offset : offset + len(vocabulary)] = i
+            offset += len(vocabulary)
+        return names, block
+
+
+def read_out(pipeline: Pipeline) -> Tables:
+    """The tables of a pipeline built by `classify.model.build_pipeline`; `TypeError` for
+    any other shape, which is then scored by scikit-learn itself."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    union = pipeline.named_steps["features"]
+    words, chars, markers = (sub.steps[-1][1] for _, sub in union.transformer_list)
+    if not (
+        isinstance(words, TfidfVectorizer)
+        and isinstance(chars, TfidfVectorizer)
+        and isinstance(markers, DictVectorizer)
+    ):
+        raise TypeError("the pipeline is not words + character n-grams + markers")
+    for vectorizer in (words, chars):
+        if not vectorizer.sublinear_tf or vectorizer.norm != "l2" or not vectorizer.use_idf:
+            raise TypeError("the text features are not sublinear, idf-weighted, l2-normed")
+        if vectorizer.preprocessor is not None or vectorizer.tokenizer is not None:
+            raise TypeError("the text features have their own preprocessor or tokenizer")
+    if not (
+        words.analyzer == "word"
+        and words.ngram_range == (1, 2)
+        and words.get_stop_words() is None
+        and words.lowercase
+        and words.strip_accents == "unicode"
+        and words.token_pattern == _DEFAULT_WORDS
+    ):
+        raise TypeError("the word features are not accent-free lower-case words and pairs")
+    if not (chars.analyzer == "char_wb" and chars.lowercase and chars.strip_accents is None):
+        raise TypeError("the character features are not lower-case n-grams within words")
+
+    calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
+    classes = tuple(str(c) for c in calibrated.classes_)
+    if len(classes) < 3:
+        raise TypeError("two classes give one decision column: not read out here")
+    members = []
+    for member in calibrated.calibrated_classifiers_:
+        if member.method != "sigmoid":
+            raise TypeError(f"calibration {member.method!r} is not sigmoid")
+        linear = member.estimator
+        members.append(
+            Member(
+                coefficients=np.ascontiguousarray(linear.coef_.T, dtype=np.float64),
+                intercepts=np.asarray(linear.intercept_, dtype=np.float64),
+                positions=np.searchsorted(np.sort(member.classes), linear.classes_),
+                sigmoids=np.array([(c.a_, c.b_) for c in member.calibrators], dtype=np.float64),
+            )
+        )
+    return Tables(
+        classes=classes,
+        characters=CLASSIFIED_CHARACTERS,
+        word_vocabulary={str(k): int(v) for k, v in words.vocabulary_.items()},
+        char_vocabulary={str(k): int(v) for k, v in chars.vocabulary_.items()},
+        char_sizes=(int(chars.ngram_range[0]), int(chars.ngram_range[1])),
+        idf=np.concatenate([words.idf_, chars.idf_]).astype(np.float64),
+        marker_vocabulary={str(k): int(v) for k, v in markers.vocabulary_.items()},
+        members=tuple(members),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,76 +166,25 @@ class Features:
 
 
 class Scorer:
-    """Features and calibrated probabilities from a fitted pipeline's own parts."""
+    """Features and calibrated probabilities from a fitted pipeline's read-out tables."""
 
-    def __init__(self, pipeline: Pipeline, pick: Callable[[Sequence[Sample]], list[str]]) -> None:
-        union: FeatureUnion = pipeline.named_steps["features"]
-        words, chars, markers = (sub.steps[-1][1] for _, sub in union.transformer_list)
-        if not (
-            isinstance(words, TfidfVectorizer)
-            and words.analyzer == "word"
-            and isinstance(chars, TfidfVectorizer)
-            and chars.analyzer == "char_wb"
-            and isinstance(markers, DictVectorizer)
-        ):
-            raise TypeError("the pipeline is not words + character n-grams + markers")
-        for vectorizer in (words, chars):
-            if not vectorizer.sublinear_tf or vectorizer.norm != "l2" or not vectorizer.use_idf:
-                raise TypeError("the text features are not sublinear, idf-weighted, l2-normed")
-        self._pick = pick
-        self._word_analyzer = words.build_analyzer()
-        self._word_vocabulary: dict[str, int] = words.vocabulary_
-        self._chars = chars
-        self._char_vocabulary: dict[str, int] = chars.vocabulary_
-        self._char_sizes = range(chars.ngram_range[0], chars.ngram_range[1] + 1)
-        self._char_preprocess = chars.build_preprocessor()
-        self._char_offset = len(words.vocabulary_)
-        self._idf = np.concatenate([words.idf_, chars.idf_])  # by the union's column
-        self._marker_vocabulary: dict[str, int] = markers.vocabulary_
-        self._marker_offset = self._char_offset + len(chars.vocabulary_)
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.classes = tables.classes
+        self._characters = tables.characters
+        self._word_vocabulary = tables.word_vocabulary
+        self._char_vocabulary = tables.char_vocabulary
+        self._char_sizes = range(tables.char_sizes[0], tables.char_sizes[1] + 1)
+        self._char_offset = len(tables.word_vocabulary)
+        self._idf = tables.idf
+        self._marker_vocabulary = tables.marker_vocabulary
+        self._marker_offset = self._char_offset + len(tables.char_vocabulary)
         self._marker_columns: dict[frozenset[str], np.ndarray] = {}  # a few dozen combinations
         self._word_ngrams: dict[str, np.ndarray] = {}
-        # words and word pairs straight from the tokens, as the analyzer makes them for (1, 2)
-        self._pairs_from_tokens = words.ngram_range == (1, 2) and words.get_stop_words() is None
-        self._word_preprocess: Callable[[str], str] = words.build_preprocessor()
-        if words.strip_accents == "unicode" and words.lowercase and words.preprocessor is None:
-            self._word_preprocess = _LowerWithoutAccents()
-        self._word_tokenize = words.build_tokenizer()
-        default = r"(?u)\b\w\w+\b"
-        if words.token_pattern == default and words.tokenizer is None:
-            # the same tokens: a greedy run of word characters ends at a word edge, and the
-            # scan only starts a match after one; without the leading `\b` the search
-            # skips ahead to word characters instead of trying every position
-            self._word_tokenize = re.compile(r"\w\w+").findall
-
-        calibrated: CalibratedClassifierCV = pipeline.named_steps["model"]
-        self.classes = calibrated.classes_
-        if len(self.classes) < 3:
-            raise TypeError("two classes give one decision column: not read out here")
-        # Per calibrated classifier: coefficients as (features, classes) rows to gather, the
-        # intercepts, each decision column's class position and its sigmoid (a, b).
-        self._models = []
-        for member in calibrated.calibrated_classifiers_:
-            if member.method != "sigmoid":
-                raise TypeError(f"calibration {member.method!r} is not sigmoid")
-            linear = member.estimator
-            positions = np.searchsorted(np.sort(member.classes), linear.classes_)
-            sigmoids = np.array([(c.a_, c.b_) for c in member.calibrators], dtype=np.float64)
-            self._models.append(
-                (
-                    np.ascontiguousarray(linear.coef_.T, dtype=np.float64),
-                    np.asarray(linear.intercept_, dtype=np.float64),
-                    positions,
-                    sigmoids,
-                )
-            )
+        self._word_preprocess = _LowerWithoutAccents()
 
     def features(self, samples: Sequence[Sample]) -> list[Features]:
-        texts = self._pick(samples)
-        return [
-            self._features(text, sample.markers)
-            for text, sample in zip(texts, samples, strict=True)
-        ]
+        return [self._features(s.text[: self._characters], s.markers) for s in samples]
 
     def _features(self, text: str, markers: frozenset[str]) -> Features:
         words = self._words(text)
@@ -139,17 +216,14 @@ class Scorer:
     def _word_columns(self, text: str) -> np.ndarray:
         """The vocabulary columns of the text's words and word pairs, with repeats."""
         get = self._word_vocabulary.get
-        if self._pairs_from_tokens:
-            tokens = self._word_tokenize(self._word_preprocess(text))
-            grams = [*tokens, *map(" ".join, pairwise(tokens))]
-        else:
-            grams = self._word_analyzer(text)
+        tokens = _TOKENS.findall(self._word_preprocess(text))
+        grams = [*tokens, *map(" ".join, pairwise(tokens))]
         return np.array([c for c in map(get, grams) if c is not None], dtype=np.int64)
 
     def _words(self, text: str) -> list[str]:
-        """The text as `char_wb` splits it into words, after the vectorizer's preprocessing
-        (its folding of whitespace runs into one space changes nothing that `split` sees)."""
-        return self._char_preprocess(text).split()
+        """The text as `char_wb` splits it into words, after its lower-casing (its folding of
+        whitespace runs into one space changes nothing that `split` sees)."""
+        return text.lower().split()
 
     def _char_columns(self, word: str) -> np.ndarray:
         """The vocabulary columns of one word's padded character n-grams (remembered by the
@@ -165,17 +239,19 @@ class Scorer:
         """Calibrated probabilities, (messages, classes), as `CalibratedClassifierCV` gives
         them: per member, sigmoid of each class's decision value, normalised; then averaged."""
         out = np.zeros((len(features), len(self.classes)))
-        for coefficients, intercepts, positions, sigmoids in self._models:
-            decision = np.array([f.values @ coefficients[f.indices] for f in features])
-            decision = decision.reshape(len(features), -1) + intercepts
+        for m in self.tables.members:
+            decision = np.array([f.values @ m.coefficients[f.indices] for f in features])
+            decision = decision.reshape(len(features), -1) + m.intercepts
             proba = np.zeros_like(out)
-            proba[:, positions] = 1.0 / (1.0 + np.exp(sigmoids[:, 0] * decision + sigmoids[:, 1]))
+            proba[:, m.positions] = 1.0 / (
+                1.0 + np.exp(m.sigmoids[:, 0] * decision + m.sigmoids[:, 1])
+            )
             total = proba.sum(axis=1, keepdims=True)
             uniform = np.full_like(proba, 1 / len(self.classes))
             proba = np.divide(proba, total, out=uniform, where=total != 0)
             proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
             out += proba
-        return out / len(self._models)
+        return out / len(self.tables.members)
 
 
 class _LowerWithoutAccents:

@@ -11,7 +11,7 @@ from pathlib import Path
 import joblib
 import pytest
 
-from classify.model import load
+from classify.detector import load
 from klachtenbus.errors import ModelError
 
 

@@ -13,7 +13,7 @@ from sklearn.feature_extraction.text import strip_accents_unicode
 import classify
 from bot.detection import training_set
 from classify import Sample
-from classify.model import Detector
+from classify.detector import Assessment, Detector
 from classify.scoring import _LowerWithoutAccents
 from klachtenbus.vocabulary import Kind
 from rules import load_rules
@@ -29,7 +29,7 @@ ODD_TEXTS = [
 ]
 
 
-def _probabilities(assessments: list[classify.model.Assessment]) -> np.ndarray:
+def _probabilities(assessments: list[Assessment]) -> np.ndarray:
     return np.array([[a.probabilities[k] for k in sorted(a.probabilities)] for a in assessments])
 
 
