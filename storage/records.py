@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import CaseStatus, LetterStatus, MessageStatus
@@ -463,8 +462,12 @@ def add_model(session: Session, **fields: Any) -> ModelVersion:
 def _insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> None:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql  # each dialect's module only where it is used
+
         session.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         session.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
     else:  # other backends: a plain insert inside a savepoint, ignoring a duplicate
         from sqlalchemy.exc import IntegrityError
