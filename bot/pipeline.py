@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import outbox
-from bot.preparing import Prepared, Preparer
+from bot.preparing import CpuRate, Prepared, Preparer
 from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
@@ -124,6 +125,9 @@ class Pipeline:
         keep this process busy while the helper loads its model, few enough to keep memory flat.
         """
         self.lookahead = lookahead
+        # CPU per message of this process's own part: fetching and storing, then recording,
+        # registering and filing away (waiting on the helper takes no CPU, so it is not counted)
+        self._staging, self._finishing = CpuRate(0.0003), CpuRate(0.0006)
         self.store = store
         self.preparer = preparer
         self.fallback = fallback
@@ -179,23 +183,30 @@ class Pipeline:
             self._file_away(box, [k for k, s in left if s != MessageStatus.FAILED], summary)
             self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
-            taken = 0
+            taken = fetched = 0
             # Stage the next batches (store them, hand them to the preparer) while earlier ones
             # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
-            for batch in _batches(box.fetch(new), self.chunk_size):
+            batches = _batches(box.fetch(new), self.chunk_size)
+            while True:
+                start = time.process_time()  # fetching is this process's work too
+                batch = next(batches, None)
+                if batch is None:
+                    break
                 waiting.append(self.stage(box.name, batch, summary))
+                self._staging.measured(time.process_time() - start, len(batch))
+                fetched += len(batch)
                 while waiting and (
                     len(waiting) > self.lookahead
                     or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
                 ):
-                    taken += self._finish_next(box, waiting, summary, send)
+                    taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
                     if progress:
                         progress(taken, len(new))
                 if self.stop.is_set():
                     break
             while waiting:
-                taken += self._finish_next(box, waiting, summary, send)
+                taken += self._finish_next(box, waiting, summary, send, 0)
                 if progress:
                     progress(taken, len(new))
             if self.stop.is_set():
@@ -271,12 +282,23 @@ class Pipeline:
         waiting: list[Staged],
         summary: PollSummary,
         send: Callable[[Callable[[], bool]], SendSummary] | None,
+        later: int,
     ) -> int:
-        """Finish the oldest staged batch; while it is still with the helper, send letters."""
+        """Finish the oldest staged batch. While it is still with the helper, send letters,
+        then parse batches the helper has not started while it has more work ahead than this
+        process has (their judging stays with it); `later` messages are yet to be fetched."""
         staged = waiting.pop(0)
         if send is not None and not staged.future.done():
             summary.sent.add(send(lambda: not staged.future.done()))
-        return self._finish_and_file(box, staged, summary)
+        while not staged.future.done():
+            held = len(staged.stored) + sum(len(s.stored) for s in waiting)
+            own = held * self._finishing.per_unit + later * (
+                self._staging.per_unit + self._finishing.per_unit
+            )
+            if not self.preparer.help(own, later):
+                break
+        with self._finishing.timed(len(staged.stored)):
+            return self._finish_and_file(box, staged, summary)
 
     def _finish_and_file(self, box: Mailbox, staged: Staged, summary: PollSummary) -> int:
         outcomes = self.finish(staged, summary)

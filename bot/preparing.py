@@ -2,9 +2,10 @@
 
 Reading mail and scoring it is CPU work that needs nothing from the database, so on a
 machine with two cores a helper process prepares batch k+1 while the main process stores
-and registers batch k. When the helper falls behind (while it loads the model, or when most
-mail is cheap to record) the main process parses a batch itself and the helper only judges
-it: the work moves to whichever process has time for it.
+and registers batch k. Every batch goes to the helper; when the main process would wait for
+it, it takes back the newest batch the helper has not started, parses that itself and
+leaves only the judging to the helper (`help`): the work moves to whichever process has time
+for it, and neither waits while the other has work it could do.
 
 This module imports only the standard library at the top: `klachtenbus poll` forks its helper
 from here before the command line's own imports, so the helper's imports (numpy, mail-parser,
@@ -13,15 +14,16 @@ the rules) and its model load overlap the main process's start-up instead of fol
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from klachtenbus.errors import MessageUnparseable
 
@@ -32,7 +34,10 @@ if TYPE_CHECKING:
 
 Prepared: TypeAlias = "tuple[ParsedMessage, Decision] | MessageUnparseable"
 Items = list[tuple[bytes, datetime]]
-T = TypeVar("T")
+# A batch handed to a helper whole: its items, their bytes, the helper's future, the caller's.
+Handed: TypeAlias = (
+    "tuple[Items, int, Future[tuple[list[Prepared], float]], Future[list[Prepared]]]"
+)
 
 
 def prepare(detection: Detection, items: Items) -> list[Prepared]:
@@ -69,7 +74,28 @@ class Preparer(Protocol):
     parallel: int  # how many batches it works on at once
 
     def submit(self, items: Items) -> Future[list[Prepared]]: ...
+    def help(self, own_seconds: float, later_messages: int) -> bool: ...
     def close(self) -> None: ...
+
+
+class CpuRate:
+    """CPU seconds per unit (a message, a byte) of one kind of work, as recently measured."""
+
+    def __init__(self, first_guess: float) -> None:
+        self.per_unit = first_guess
+
+    def measured(self, seconds: float, units: int) -> None:
+        if units:
+            self.per_unit += 0.3 * (seconds / units - self.per_unit)
+
+    @contextlib.contextmanager
+    def timed(self, units: int) -> Iterator[None]:
+        """Measure this process's CPU seconds for a block that handles `units`."""
+        start = time.process_time()
+        try:
+            yield
+        finally:
+            self.measured(time.process_time() - start, units)
 
 
 class InlinePreparer:
@@ -87,6 +113,9 @@ class InlinePreparer:
         except Exception as exc:  # handed to the caller through the future, as a pool would
             future.set_exception(exc)
         return future
+
+    def help(self, own_seconds: float, later_messages: int) -> bool:
+        return False  # everything submitted is already done
 
     def close(self) -> None:
         return None
@@ -130,12 +159,20 @@ def _load(recipe: DetectionRecipe, log_level: int) -> bool:
     return _detection(recipe) is not None
 
 
-def _prepare_in_helper(recipe: DetectionRecipe, items: Items) -> list[Prepared]:
-    return prepare(_detection(recipe), items)
+def _prepare_in_helper(recipe: DetectionRecipe, items: Items) -> tuple[list[Prepared], float]:
+    """The prepared batch and the CPU seconds it took (which tell the main process when to
+    help)."""
+    start = time.process_time()
+    prepared = prepare(_detection(recipe), items)
+    return prepared, time.process_time() - start
 
 
-def _decide_in_helper(recipe: DetectionRecipe, messages: list[ParsedMessage]) -> list[Decision]:
-    return _detection(recipe).decide_many(messages)
+def _decide_in_helper(
+    recipe: DetectionRecipe, messages: list[ParsedMessage]
+) -> tuple[list[Decision], float]:
+    start = time.process_time()
+    decisions = _detection(recipe).decide_many(messages)
+    return decisions, time.process_time() - start
 
 
 def _forked() -> bool:
@@ -194,41 +231,108 @@ class ProcessPreparer:
         self.parallel = processes
         self.recipe = recipe
         self._pool = helpers.pool
-        self._busy: set[Future[object]] = set()  # model loads and whole batches, not done yet
-        for _ in range(processes):  # the model loads now; these count as busy until it has
-            self._track(self._pool.submit(_load, recipe, logging.getLogger().level))
+        # Batches handed to the helpers whole, oldest first, until they finish or are taken back
+        self._handed: list[Handed] = []
+        self._judging_handed: list[tuple[int, Future[Any]]] = []  # messages, helper's future
+        # CPU seconds: a whole batch in a helper and parsing here per byte of mail (a bounce
+        # with attachments costs many times a short complaint), judging in a helper per
+        # message. First guesses from a 2-core machine, measured from the first batches on.
+        self._whole, self._here = CpuRate(0.0012 / 3000), CpuRate(0.0006 / 3000)
+        self._judging = CpuRate(0.0005)
+        self._bytes = self._messages = 0  # handed so far: the size of mail still to come
+        for _ in range(processes):  # the model loads now, while the first batch is stored
+            self._pool.submit(_load, recipe, logging.getLogger().level)
 
     def submit(self, items: Items) -> Future[list[Prepared]]:
-        """Whole batches go to the helpers while they keep up; once each has two whole batches
-        waiting (it is loading the model, or preparing is the slower half) this process parses
-        the batch and the helpers only judge it. Batches sent only to be judged do not count:
-        they are quick, and counting them kept this process parsing long after the helpers
-        had their model, while it also has to register everything."""
+        caller: Future[list[Prepared]] = Future()
+        size = sum(len(raw) for raw, _ in items)
+        self._bytes += size
+        self._messages += len(items)
+        helper = self._pool.submit(_prepare_in_helper, self.recipe, items)
+        entry = (items, size, helper, caller)
+        self._handed.append(entry)
+        helper.add_done_callback(lambda done: self._relay(entry, done))
+        return caller
+
+    def _relay(self, entry: Handed, done: Future[tuple[list[Prepared], float]]) -> None:
+        if done.cancelled():
+            return  # taken back by `help`, which answers the caller itself
+        self._forget(entry)
+        _pass_on(done, entry[3], self._whole, entry[1], lambda prepared: prepared)
+
+    def _forget(self, entry: Handed) -> None:
+        with contextlib.suppress(ValueError):  # gone already: it finished as it was taken back
+            self._handed.remove(entry)
+
+    def help(self, own_seconds: float, later_messages: int) -> bool:
+        """Take back the newest batch no helper has started, parse it here and hand over only
+        its judging, when the helpers have more work ahead of them than this process has
+        (`own_seconds`: this process's own part of the batches it holds and of the
+        `later_messages` still to be fetched). False when that would not even out the work or
+        every handed batch is already being worked on."""
+        handed = list(self._handed)
+        self._judging_handed = [(n, f) for n, f in self._judging_handed if not f.done()]
+        later_bytes = later_messages * self._bytes / max(self._messages, 1)
+        helpers_seconds = (
+            (sum(size for _, size, _, _ in handed) + later_bytes) * self._whole.per_unit
+            + sum(n for n, _ in self._judging_handed) * self._judging.per_unit
+        ) / self.parallel
+        for entry in reversed(handed):
+            items, size, helper, caller = entry
+            moved = (
+                size * (self._whole.per_unit / self.parallel + self._here.per_unit)
+                - len(items) * self._judging.per_unit / self.parallel
+            )
+            if helpers_seconds - own_seconds < moved / 2:
+                return False  # taking it would leave this process the one behind
+            if helper.cancel():
+                self._forget(entry)
+                self._parse_here(items, size, caller)
+                return True
+        return False
+
+    def _parse_here(self, items: Items, size: int, caller: Future[list[Prepared]]) -> None:
         from intake import ParsedMessage
 
-        if len(self._busy) <= 2 * self.parallel:
-            return self._track(self._pool.submit(_prepare_in_helper, self.recipe, items))
-        parsed = parse_all(items)
+        start = time.process_time()
+        try:
+            parsed = parse_all(items)
+        except Exception as exc:  # handed to the caller, as the helper's own error would be
+            caller.set_exception(exc)
+            return
+        self._here.measured(time.process_time() - start, size)
         readable = [p for p in parsed if isinstance(p, ParsedMessage)]
-        prepared: Future[list[Prepared]] = Future()
         if not readable:
-            prepared.set_result(combine(parsed, []))
-            return prepared
-
-        def done(judged: Future[list[Decision]]) -> None:
-            try:
-                prepared.set_result(combine(parsed, judged.result()))
-            except BaseException as exc:  # handed to the caller, as the helper's own error
-                prepared.set_exception(exc)
-
-        future = self._pool.submit(_decide_in_helper, self.recipe, readable)
-        future.add_done_callback(done)
-        return prepared
-
-    def _track(self, future: Future[T]) -> Future[T]:
-        self._busy.add(future)  # type: ignore[arg-type]
-        future.add_done_callback(self._busy.discard)  # type: ignore[arg-type]
-        return future
+            caller.set_result(combine(parsed, []))
+            return
+        judged = self._pool.submit(_decide_in_helper, self.recipe, readable)
+        self._judging_handed.append((len(readable), judged))
+        judged.add_done_callback(
+            lambda done: _pass_on(
+                done,
+                caller,
+                self._judging,
+                len(readable),
+                lambda decisions: combine(parsed, decisions),
+            )
+        )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pass_on(
+    done: Future[tuple[Any, float]],
+    caller: Future[list[Prepared]],
+    rate: CpuRate,
+    units: int,
+    finish: Callable[[Any], list[Prepared]],
+) -> None:
+    """The helper's answer, finished here, or its error, to the caller's future; the CPU
+    seconds it took, over `units`, go to `rate`."""
+    try:
+        answer, seconds = done.result()
+        rate.measured(seconds, units)
+        caller.set_result(finish(answer))
+    except BaseException as exc:  # the helper's own error, or the pool broke
+        caller.set_exception(exc)

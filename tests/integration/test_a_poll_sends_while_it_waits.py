@@ -48,6 +48,9 @@ class SlowHelper:
     def submit(self, items: Items) -> Future[list[Prepared]]:
         return LateFuture(self.inline.submit(items).result())
 
+    def help(self, own_seconds: float, later_messages: int) -> bool:
+        return False
+
     def close(self) -> None:
         return None
 
