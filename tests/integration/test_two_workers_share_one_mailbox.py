@@ -40,6 +40,7 @@ def test_two_workers_register_each_message_exactly_once(
     ]
     outputs = [w.communicate(timeout=180)[0].decode() for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
+    assert all("Gelezen:" in o for o in outputs), "the summary is printed before the quick exit"
 
     with store.unit_of_work() as session:
         cases = session.scalars(select(Case).order_by(Case.sequence)).all()
