@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -252,3 +254,12 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Addresses are compared without regard to case (RFC 5321 local parts are case-sensitive in
+# theory, never in practice). These lookups run for every batch (RFC 3834: letters sent to,
+# machine mail from) and for follow-ups (the sender's open case), so each has an index on the
+# lower-cased column instead of a scan that grows with the years of mail behind it.
+Index("ix_letters_recipient_lower", func.lower(Letter.recipient))
+Index("ix_messages_sender_email_lower", func.lower(StoredMessage.sender_email))
+Index("ix_cases_complainant_email_lower", func.lower(Case.complainant_email))
