@@ -10,6 +10,7 @@ from bot import preparing
 # `poll` and `run` fork their helper first: it imports the stages and loads the model while
 # this process does the imports below (SQLAlchemy, pydantic, the stages), instead of after them.
 # bot.preparing imports only the standard library, so nothing heavy is inherited or duplicated.
+preparing.collect_rarely()  # before the imports below, which are most of the allocations
 _HELPERS = preparing.fork_early(sys.argv, os.environ)
 
 import json  # noqa: E402
@@ -88,6 +89,7 @@ def run() -> None:
         settings = _settings()
         store = bootstrap.open_store(settings)
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
+        preparing.settle_heap()
         try:
             run_scheduler(settings, pipeline)
         finally:
@@ -112,6 +114,7 @@ def poll(
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         mailbox = bootstrap.mailbox_of(settings)
         mailer = bootstrap.mailer_of(settings)
+        preparing.settle_heap()
         retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
 
         sending = True
