@@ -9,20 +9,18 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from klachtenbus.errors import KlachtenbusError
 from outbox.letters import (
-    SMTP_COMPAT,
-    UTF8_QP,
     Envelope,
     RenderedLetter,
+    compose,
     header_text,
     one_line,
     templates,
+    thread_headers,
 )
 
 PURPOSES = {
@@ -114,21 +112,14 @@ def case_letter(
                 f"klachtenbus letter preview {purpose} --zaak {facts.case_number} > brief.txt, "
                 "vul de open plekken in en geef het bestand mee met --brief brief.txt."
             )
-    message = MIMEMultipart("alternative")
-    message["From"] = envelope.sender
-    message["To"] = formataddr(
-        (one_line(envelope.recipient_name, 100), envelope.recipient), charset="utf-8"
-    )
-    message["Subject"] = header_text(f"{PURPOSES[purpose]} {facts.case_number}", 250)
-    message["Date"] = format_datetime(sent_at)
     message_id = make_msgid(domain=envelope.sender.rpartition("@")[2] or "klachtenbus.invalid")
-    message["Message-ID"] = message_id
-    if envelope.in_reply_to:
-        message["In-Reply-To"] = one_line(envelope.in_reply_to, 500)
-        references = (*envelope.references, envelope.in_reply_to)[-10:]
-        message["References"] = one_line(" ".join(references), 5000)
-    message["X-Klachtenbus-Case"] = facts.case_number
-    message["MIME-Version"] = "1.0"
-    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(page, "html", UTF8_QP))  # type: ignore[arg-type]
-    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+    headers = [
+        ("From", envelope.sender),
+        ("To", formataddr((one_line(envelope.recipient_name, 100), envelope.recipient), "utf-8")),
+        ("Subject", header_text(f"{PURPOSES[purpose]} {facts.case_number}", 250)),
+        ("Date", format_datetime(sent_at)),
+        ("Message-ID", message_id),
+        *thread_headers(envelope),
+        ("X-Klachtenbus-Case", facts.case_number),
+    ]
+    return RenderedLetter(message_id=message_id, raw=compose(headers, text, page))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 
-from outbox.letters import SMTP_COMPAT, UTF8_QP, RenderedLetter, header_text, one_line, templates
+from outbox.letters import RenderedLetter, compose, header_text, one_line, templates
 
 
 @dataclass(frozen=True)
@@ -85,20 +83,17 @@ def _internal(
     headers: dict[str, str] | None = None,
 ) -> RenderedLetter:
     """Mail to colleagues, marked auto-generated so no colleague's auto-reply answers it."""
-    message = MIMEMultipart("alternative")
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = header_text(subject)
-    message["Date"] = format_datetime(sent_at)
     message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
-    message["Message-ID"] = message_id
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Auto-Response-Suppress"] = "All"
-    message["MIME-Version"] = "1.0"
+    head = [
+        ("From", sender),
+        ("To", recipient),
+        ("Subject", header_text(subject)),
+        ("Date", format_datetime(sent_at)),
+        ("Message-ID", message_id),
+        *(headers or {}).items(),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Auto-Response-Suppress", "All"),
+    ]
     text = templates().get_template(f"{template}.txt.j2").render(context)
     page = templates().get_template(f"{template}.html.j2").render(context)
-    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(page, "html", UTF8_QP))  # type: ignore[arg-type]
-    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+    return RenderedLetter(message_id=message_id, raw=compose(head, text, page))

@@ -7,14 +7,12 @@ import email.quoprimime
 import random
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import message_from_bytes
-from email.charset import QP, Charset
+from email.charset import Charset
 from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.policy import Compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
@@ -180,8 +178,37 @@ class _QuickUtf8(Charset):
 
 
 _SUBJECT_CHARSET: Charset | str = _QuickUtf8()
-UTF8_QP = Charset("utf-8")
-UTF8_QP.body_encoding = QP  # readable in any client's "show source", unlike base64
+
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def compose(headers: Sequence[tuple[str, str]], text: str, html: str) -> bytes:
+    """A letter as multipart/alternative: the text and its HTML twin, both quoted-printable
+    UTF-8 (readable in any client's "show source", unlike base64), under `headers` (values already one line: `one_line`, `header_text`).
+
+    Written directly, byte for byte as the email package's generator writes the same
+    message (tested), which took two thirds of the time of rendering a letter.
+    """
+    boundary = _boundary()
+    fold = SMTP_COMPAT.fold
+    out = [
+        fold("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        "MIME-Version: 1.0\r\n",
+        *(fold(name, value) for name, value in headers),
+        "\r\n",
+    ]
+    for i, (subtype, body) in enumerate((("plain", text), ("html", html))):
+        out += [
+            f"\r\n--{boundary}\r\n" if i else f"--{boundary}\r\n",
+            fold("Content-Type", f'text/{subtype}; charset="utf-8"'),
+            "MIME-Version: 1.0\r\n",
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+            # quoprimime reads a str as bytes: the UTF-8 bytes, one code point each
+            _NEWLINES.sub("\r\n", email.quoprimime.body_encode(body.encode().decode("latin-1"))),
+        ]
+    out.append(f"\r\n--{boundary}--\r\n")
+    return "".join(out).encode("ascii")
 
 
 def acknowledgement(
@@ -194,34 +221,38 @@ def acknowledgement(
 ) -> RenderedLetter:
     """The ontvangstbevestiging, marked as an automatic reply (RFC 3834) to the complaint."""
     context = vars(facts) | {"subject": one_line(facts.subject)}
-    message = MIMEMultipart("alternative", boundary=_boundary())
-    message["From"] = envelope.sender
-    message["To"] = formataddr(
-        (one_line(envelope.recipient_name, 100), envelope.recipient), charset="utf-8"
-    )
     subject = f"Ontvangstbevestiging van uw klacht {facts.case_number}"
     if context["subject"]:
         subject += f": {context['subject']}"
-    message["Subject"] = header_text(subject, 250)
-    message["Date"] = format_datetime(sent_at)
     domain = envelope.sender.rpartition("@")[2] or "klachtenbus.invalid"
     message_id = make_msgid(domain=domain)
-    message["Message-ID"] = message_id
-    if envelope.in_reply_to:
-        message["In-Reply-To"] = one_line(envelope.in_reply_to, 500)
-        references = (*envelope.references, envelope.in_reply_to)[-10:]
-        message["References"] = one_line(" ".join(references), 5000)
-    message["Auto-Submitted"] = "auto-replied"
-    message["X-Auto-Response-Suppress"] = "All"
-    message["X-Klachtenbus-Case"] = facts.case_number
-    message["MIME-Version"] = "1.0"
+    headers = [
+        ("From", envelope.sender),
+        ("To", formataddr((one_line(envelope.recipient_name, 100), envelope.recipient), "utf-8")),
+        ("Subject", header_text(subject, 250)),
+        ("Date", format_datetime(sent_at)),
+        ("Message-ID", message_id),
+        *thread_headers(envelope),
+        ("Auto-Submitted", "auto-replied"),
+        ("X-Auto-Response-Suppress", "All"),
+        ("X-Klachtenbus-Case", facts.case_number),
+    ]
     env = templates(own)
     names = [f"{preset}/ontvangstbevestiging", "ontvangstbevestiging"][0 if preset else 1 :]
     text = env.select_template([f"{n}.txt.j2" for n in names]).render(context)
     html = env.select_template([f"{n}.html.j2" for n in names]).render(context)
-    message.attach(MIMEText(text, "plain", UTF8_QP))  # type: ignore[arg-type]
-    message.attach(MIMEText(html, "html", UTF8_QP))  # type: ignore[arg-type]
-    return RenderedLetter(message_id=message_id, raw=message.as_bytes(policy=SMTP_COMPAT))
+    return RenderedLetter(message_id=message_id, raw=compose(headers, text, html))
+
+
+def thread_headers(envelope: Envelope) -> list[tuple[str, str]]:
+    """In-Reply-To and References that put a letter in the complainant's thread."""
+    if not envelope.in_reply_to:
+        return []
+    references = (*envelope.references, envelope.in_reply_to)[-10:]
+    return [
+        ("In-Reply-To", one_line(envelope.in_reply_to, 500)),
+        ("References", one_line(" ".join(references), 5000)),
+    ]
 
 
 def readdressed(raw: bytes, recipient: str) -> bytes:
