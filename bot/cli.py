@@ -10,7 +10,6 @@ from bot import preparing
 # `poll` and `run` fork their helper first: it imports the stages and loads the model while
 # this process does the imports below (SQLAlchemy, pydantic, the stages), instead of after them.
 # bot.preparing imports only the standard library, so nothing heavy is inherited or duplicated.
-preparing.collect_rarely()  # before the imports below, which are most of the allocations
 _HELPERS = preparing.fork_early(sys.argv, os.environ)
 
 import json  # noqa: E402
