@@ -137,6 +137,9 @@ def _warm_up(parent: int) -> None:
     imports SQLAlchemy and reads its settings; the recipe comes with the work, later.
     """
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    import html2text  # noqa: F401  intake imports its parsers with the first message
+    import mailparser  # noqa: F401
+
     import classify.detector  # noqa: F401  numpy; a model's tables load without scikit-learn
     import intake  # noqa: F401
     from bot import detection  # noqa: F401  what a recipe unpickles into

@@ -12,12 +12,13 @@ import hashlib
 import logging
 import re
 from datetime import UTC, datetime
-
-import html2text
-import mailparser
+from typing import TYPE_CHECKING
 
 from intake.message import Address, Attachment, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
+
+if TYPE_CHECKING:
+    import mailparser
 
 log = logging.getLogger(__name__)
 # mail-parser logs every unhandled part type at WARNING; that is noise for a mailbox reader.
@@ -33,6 +34,8 @@ def parse(raw: bytes, *, received_at: datetime) -> ParsedMessage:
     if not raw.strip():
         raise MessageUnparseable("het bericht is leeg (0 bytes of alleen witruimte)")
     data = _normalise(raw)
+    import mailparser  # with the first message: a poll's main process may never parse one
+
     try:
         mail = mailparser.parse_from_bytes(data)
         return _from_mailparser(mail, received_at)
@@ -133,6 +136,8 @@ def decode_header(value: object) -> str:
 
 
 def html_to_text(html: str) -> str:
+    import html2text
+
     converter = html2text.HTML2Text()
     converter.ignore_images = True
     converter.ignore_links = True

@@ -17,10 +17,12 @@ from email.policy import Compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 class _QuickCompat32(Compat32):
@@ -74,6 +76,10 @@ def templates(own: Path | None = None) -> SandboxedEnvironment:
 
 
 def _environment(own: Path | None = None) -> SandboxedEnvironment:
+    # Imported with the first letter: a poll stores its first batch before it writes any.
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(
         loader=FileSystemLoader([own, TEMPLATES] if own else TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 # Days the government declared equal to public holidays for the Algemene termijnenwet, by
 # decree; an organisation adds its own with the extra_holidays setting.
 DECREE_DAYS = {"NL": frozenset({date(2026, 5, 15)})}
@@ -44,6 +42,10 @@ class WorkingCalendar:
 
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
+    # Imported at the first date asked for: the package loads every country it knows
+    # (0.06-0.1 s), which `poll` need not pay before it has stored its first batch.
+    import holidays
+
     days = set(holidays.country_holidays(country, years=year))
     if country == "NL":
         # The Algemene termijnenwet also counts Good Friday and 5 May every year, where the
