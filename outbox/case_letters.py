@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from klachtenbus.errors import KlachtenbusError
@@ -20,7 +19,7 @@ from outbox.letters import (
     header_text,
     one_line,
     templates,
-    thread_headers,
+    to_complainant,
 )
 
 PURPOSES = {
@@ -112,14 +111,6 @@ def case_letter(
                 f"klachtenbus letter preview {purpose} --zaak {facts.case_number} > brief.txt, "
                 "vul de open plekken in en geef het bestand mee met --brief brief.txt."
             )
-    message_id = make_msgid(domain=envelope.sender.rpartition("@")[2] or "klachtenbus.invalid")
-    headers = [
-        ("From", envelope.sender),
-        ("To", formataddr((one_line(envelope.recipient_name, 100), envelope.recipient), "utf-8")),
-        ("Subject", header_text(f"{PURPOSES[purpose]} {facts.case_number}", 250)),
-        ("Date", format_datetime(sent_at)),
-        ("Message-ID", message_id),
-        *thread_headers(envelope),
-        ("X-Klachtenbus-Case", facts.case_number),
-    ]
+    subject = header_text(f"{PURPOSES[purpose]} {facts.case_number}", 250)
+    message_id, headers = to_complainant(envelope, subject, sent_at, facts.case_number)
     return RenderedLetter(message_id=message_id, raw=compose(headers, text, page))

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
-from outbox.letters import RenderedLetter, compose, header_text, one_line, templates
+from outbox.letters import (
+    RenderedLetter,
+    compose,
+    header_text,
+    new_message_id,
+    one_line,
+    templates,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def _internal(
     headers: dict[str, str] | None = None,
 ) -> RenderedLetter:
     """Mail to colleagues, marked auto-generated so no colleague's auto-reply answers it."""
-    message_id = make_msgid(domain=sender.rpartition("@")[2] or "klachtenbus.invalid")
+    message_id = new_message_id(sender)
     head = [
         ("From", sender),
         ("To", recipient),
