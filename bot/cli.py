@@ -163,10 +163,11 @@ def poll(
         ", ".join(f"{_KIND_NL.get(k, k)}: {n}" for k, n in sorted(summary.by_kind.items()))
         or "geen"
     )
+    retrying = f"Opnieuw in de volgende ronde: {summary.retrying}. " if summary.retrying else ""
     console.print(
         f"Gelezen: {summary.stored} nieuw van {summary.seen} in de map. {kinds}. "
-        f"Dubbel: {summary.duplicates}. Onleesbaar: {summary.failed}. "
-        f"Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed}."
+        f"Dubbel: {summary.duplicates}. Onleesbaar of in quarantaine: {summary.failed}. "
+        f"{retrying}Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed}."
     )
     global _DONE_WITH_THE_HEAP
     _DONE_WITH_THE_HEAP = True

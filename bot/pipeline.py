@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 import outbox
@@ -24,7 +24,7 @@ from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
 from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
 from rules import is_no_reply, new_text
-from storage import Store, StoredMessage, casework, records
+from storage import Case, Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ ACKNOWLEDGEMENT = "ontvangstbevestiging"
 FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existing case
 SYSTEM = "klachtenbus"
 MACHINE_MEMORY = timedelta(days=7)  # how long a sender that answered automatically is one
+MAX_REFERENCES = 50  # of a message's References, the newest, looked up for its case
+MAX_ATTEMPTS = 3  # tries to record a message before it is quarantined for an officer
 CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)
 
 
@@ -63,6 +65,7 @@ class PollSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     failed: int = 0
+    retrying: int = 0  # could not be recorded this time: stored, tried again next poll
     skipped: int = 0  # another worker had it first
     filed_away: int = 0
     resumed: int = 0
@@ -73,6 +76,8 @@ class PollSummary:
             self.duplicates += 1
         elif outcome == MessageStatus.FAILED:
             self.failed += 1
+        elif outcome == MessageStatus.STORED:
+            self.retrying += 1
         else:
             self.by_kind[outcome] = self.by_kind.get(outcome, 0) + 1
 
@@ -179,7 +184,13 @@ class Pipeline:
                 # Stored earlier but still in the folder: a worker died between commit and move.
                 # Recent ones are left alone; another worker may be filing them away right now.
                 settled = datetime.now(UTC) - self.refile_after
-                left = [(k, r.status) for k, r in known.items() if r.stored_at < settled]
+                # One waiting for another attempt stays until it is recorded or quarantined.
+                left = [
+                    (k, r.status)
+                    for k, r in known.items()
+                    if r.stored_at < settled
+                    and not (r.status == MessageStatus.STORED and r.attempts)
+                ]
             self._file_away(box, [k for k, s in left if s != MessageStatus.FAILED], summary)
             self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
@@ -261,13 +272,30 @@ class Pipeline:
                 records.update_messages(session, changes)
                 self.register_many(session, complaints)
         except IntegrityError:  # another worker got there first: one commit each, with retry
-            outcomes = {}
-            for (key, row_id), item in work:
-                if self.stop.is_set():
-                    break
-                outcomes[key] = self.process(row_id, item)
+            outcomes = self._one_by_one(work)
+        except Exception as exc:
+            if _connection_lost(exc):
+                raise
+            # One message the database refuses, or a bug one message brings out, must not
+            # take the rest of its batch with it: each gets its own commit, the culprit fails
+            # alone.
+            log.warning(
+                "Een bericht in deze reeks kon niet worden vastgelegd (%s); de %d berichten "
+                "worden nu een voor een verwerkt.",
+                _problem(exc),
+                len(work),
+            )
+            outcomes = self._one_by_one(work)
         for outcome in outcomes.values():
             summary.count(outcome)
+        return outcomes
+
+    def _one_by_one(self, work: list[tuple[tuple[str, int], Prepared]]) -> dict[str, str]:
+        outcomes: dict[str, str] = {}
+        for (key, row_id), item in work:
+            if self.stop.is_set():
+                break
+            outcomes[key] = self.process(row_id, item)
         return outcomes
 
     def _prepare_again(self, staged: Staged) -> list[Prepared]:
@@ -303,7 +331,8 @@ class Pipeline:
     def _finish_and_file(self, box: Mailbox, staged: Staged, summary: PollSummary) -> int:
         outcomes = self.finish(staged, summary)
         failed = [k for k, o in outcomes.items() if o == MessageStatus.FAILED]
-        self._file_away(box, [k for k in outcomes if k not in failed], summary)
+        waits = {k for k, o in outcomes.items() if o == MessageStatus.STORED}  # tried again
+        self._file_away(box, [k for k in outcomes if k not in failed and k not in waits], summary)
         self._file_away(box, failed, summary, quarantine=True)
         return len(staged.stored)
 
@@ -355,17 +384,54 @@ class Pipeline:
         return len(waiting)
 
     def process(self, row_id: int, prepared: Prepared | None = None) -> str:
-        """Record the decision for one stored message; safe to run twice on the same row."""
-        for attempt in (1, 2):
+        """Record the decision for one stored message; safe to run twice on the same row.
+
+        A message whose recording fails (the database refuses a value, a bug) fails alone:
+        the attempt is counted and the message waits, still stored, for the next poll; after
+        `MAX_ATTEMPTS` it is quarantined with its error for an officer. Returns the outcome,
+        or `MessageStatus.STORED` when the message waits for another attempt.
+        """
+        problem: Exception | None = None
+        for _attempt in (1, 2):
             try:
                 with self.store.unit_of_work() as session:
                     return self._process(session, row_id, prepared)
-            except IntegrityError:
-                if attempt == 2:
-                    log.info("Bericht %s is al door een andere verwerker afgehandeld.", row_id)
+            except IntegrityError as exc:  # another worker recorded it meanwhile, or a bug
+                problem = exc
+            except Exception as exc:
+                if _connection_lost(exc):
+                    raise
+                problem = exc
+                break
+        assert problem is not None
+        return self._attempt_failed(row_id, problem)
+
+    def _attempt_failed(self, row_id: int, exc: Exception) -> str:
+        """Count a failed attempt; quarantine the message after the last one."""
         with self.store.unit_of_work() as session:
             row = session.get(StoredMessage, row_id)
-            return row.kind or row.status if row else MessageStatus.DUPLICATE
+            if row is None:
+                return MessageStatus.DUPLICATE
+            if row.status != MessageStatus.STORED:  # another worker recorded it after all
+                log.info("Bericht %s is al door een andere verwerker afgehandeld.", row_id)
+                return row.kind or row.status
+            row.attempts = (row.attempts or 0) + 1
+            problem = _problem(exc)
+            log.debug("Bericht %s: poging %d mislukt", row_id, row.attempts, exc_info=exc)
+            if row.attempts < MAX_ATTEMPTS:
+                row.error = (
+                    f"Poging {row.attempts} van {MAX_ATTEMPTS} om het bericht vast te leggen "
+                    f"mislukte ({problem}); de volgende ronde probeert het opnieuw."
+                )
+                log.warning("Bericht %s: %s", row_id, row.error)
+                return MessageStatus.STORED
+            row.status = MessageStatus.FAILED
+            row.error = (
+                f"Vastleggen mislukte {row.attempts} keer ({problem}). Het bericht is bewaard en "
+                "staat in quarantaine: lees het zelf (klachtenbus cases --failed) en meld de fout."
+            )
+            log.error("Bericht %s in quarantaine: %s", row_id, row.error)
+            return MessageStatus.FAILED
 
     def _process(self, session: Session, row_id: int, prepared: Prepared | None) -> str:
         states = records.message_states(session, [row_id])
@@ -427,8 +493,14 @@ class Pipeline:
             reasons=list(decision.reasons),
             flags=flags,
         )
-        if self.follow_up(session, row_id, message, decision.kind, flags):
+        joined = self.follow_up(session, row_id, message, decision.kind, flags)
+        if joined == FOLLOW_UP:
             return FOLLOW_UP, change
+        if joined is not None:  # names a case it may not join: an officer decides
+            change |= {"kind": Kind.UNCERTAIN, "reasons": [joined, *decision.reasons]}
+            if Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
+                self.alert(session, row_id, message, None)
+            return Kind.UNCERTAIN, change
         if decision.kind == Kind.COMPLAINT:
             complaints.append(Complaint(row_id, message, flags))
         elif Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
@@ -437,14 +509,26 @@ class Pipeline:
 
     def follow_up(
         self, session: Session, row_id: int, message: ParsedMessage, kind: str, flags: list[str]
-    ) -> bool:
+    ) -> str | None:
         """A message that answers one of our cases joins it as correspondence: never a new case,
-        never a second acknowledgement. A withdrawal or appeal in it is put to an officer."""
-        references = [message.in_reply_to or "", *message.references]
+        never a second acknowledgement. A withdrawal or appeal in it is put to an officer.
+
+        Returns FOLLOW_UP when it joined a case; the reason it is held for an officer when it
+        names a case by number only and comes from someone other than the complainant (case
+        numbers are sequential and printed in every letter, so a stranger can name one); None
+        when it answers no case.
+        """
+        # The newest references are the ones that can be ours; a thread of thousands must not
+        # make one query with thousands of parameters.
+        references = [message.in_reply_to or "", *message.references[-MAX_REFERENCES:]]
         numbers = CASE_NUMBER.findall(message.subject or "") or _quoted_case_numbers(message.text)
         found = None
         if any(references) or numbers:
             found = casework.case_answered(session, references, numbers)
+        if found is not None and found[1] == casework.BY_NUMBER:
+            held = self.stranger(session, row_id, message, found[0])
+            if held:
+                return held
         if found is None and Flag.FOLLOWUP in flags and kind != Kind.COMPLAINT:
             # "About my earlier complaint ..." without a number: the sender's one open case. A
             # complaint is registered anyway: a new complaint must never hide in an old case.
@@ -452,7 +536,7 @@ class Pipeline:
             only = casework.only_active_case_of(session, address) if address else None
             found = (only, "vervolgbericht van de klager") if only else None
         if found is None:
-            return False
+            return None
         case, matched_by = found
         casework.attach(session, case.id, row_id, matched_by)
         sender = message.sender.email if message.sender else "onbekend"
@@ -473,7 +557,32 @@ class Pipeline:
                     details={"message": row_id, "flag": flag.value},
                 )  # fmt: skip
         log.info("Bericht %s hoort bij %s (%s)", row_id, case.number, matched_by)
-        return True
+        return FOLLOW_UP
+
+    def stranger(
+        self, session: Session, row_id: int, message: ParsedMessage, case: Case
+    ) -> str | None:
+        """Why a message that names `case` by its number may not join it, or None when it comes
+        from the complainant. The case's history says a message waits in the triage."""
+        addresses = {a.email.lower() for a in (message.sender, message.reply_to) if a and a.email}
+        if case.complainant_email and case.complainant_email.lower() in addresses:
+            return None
+        sender = message.sender.email if message.sender and message.sender.email else "onbekend"
+        reason = (
+            f"Noemt zaak {case.number}, maar komt van {sender} en niet van de klager, en "
+            "verwijst niet naar onze brieven: niet aan de zaak gekoppeld. Beoordeel het in de "
+            "triage (klachtenbus triage)."
+        )
+        casework.add_event(
+            session, case, actor=SYSTEM, kind="proposal",
+            reason=f"Een bericht van {sender} noemt dit zaaknummer maar komt niet van de klager; "
+            f"het wacht in de triage (bericht {row_id}).",
+            details={"message": row_id, "held": "stranger"},
+        )  # fmt: skip
+        log.info(
+            "Bericht %s noemt %s maar komt van %s: naar de triage", row_id, case.number, sender
+        )
+        return reason
 
     def register(
         self, session: Session, row_id: int, message: ParsedMessage, flags: list[str]
@@ -675,6 +784,19 @@ class Pipeline:
             return
         box.file_away(keys, quarantine=quarantine)
         summary.filed_away += len(keys)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """The database went away: that is not the message's fault, so no attempt is counted."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _problem(exc: BaseException) -> str:
+    """A short description of what went wrong: the driver's own words, never the statement and
+    its parameters (a message's whole text would follow)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = " ".join(str(cause).split())
+    return f"{cause.__class__.__name__}: {text[:300]}"
 
 
 def _quoted_case_numbers(text: str) -> list[str]:

@@ -47,7 +47,23 @@ def prepare(detection: Detection, items: Items) -> list[Prepared]:
 
     parsed = parse_all(items)
     readable = [p for p in parsed if isinstance(p, ParsedMessage)]
-    return combine(parsed, detection.decide_many(readable) if readable else [])
+    try:
+        return combine(parsed, detection.decide_many(readable) if readable else [])
+    except Exception:  # a bug one message brings out must not take its batch with it
+        return [
+            p if isinstance(p, MessageUnparseable) else _decide_one(detection, p) for p in parsed
+        ]
+
+
+def _decide_one(detection: Detection, message: ParsedMessage) -> Prepared:
+    try:
+        return message, detection.decide_many([message])[0]
+    except Exception as exc:
+        logging.getLogger(__name__).warning("Beoordelen mislukte: %r", exc)
+        return MessageUnparseable(
+            f"het bericht kon niet worden beoordeeld ({exc.__class__.__name__}: {exc}); "
+            "lees het zelf en meld de fout"
+        )
 
 
 def parse_all(items: Items) -> list[ParsedMessage | MessageUnparseable]:
@@ -60,6 +76,10 @@ def parse_all(items: Items) -> list[ParsedMessage | MessageUnparseable]:
             parsed.append(intake.parse(raw, received_at=received_at))
         except MessageUnparseable as exc:
             parsed.append(exc)
+        except Exception as exc:  # a parser bug: this message is quarantined, the rest go on
+            parsed.append(
+                MessageUnparseable(f"onleesbaar bericht ({exc.__class__.__name__}: {exc})")
+            )
     return parsed
 
 

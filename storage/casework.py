@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from klachtenbus.vocabulary import CaseStatus, Kind
 from storage.models import Case, CaseEvent, Correspondence, Letter, StoredMessage, UTCDateTime
 
+BY_NUMBER = "zaaknummer in het onderwerp"  # how a message matched a case by its number only
+
 
 def case_by_number(session: Session, number: str) -> Case | None:
     return session.scalars(select(Case).where(Case.number == number.strip().upper())).first()
@@ -120,7 +122,7 @@ def case_answered(
     if wanted:
         case = session.scalars(select(Case).where(Case.number.in_(wanted))).first()
         if case is not None:
-            return case, "zaaknummer in het onderwerp"
+            return case, BY_NUMBER
     return None
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -16,13 +15,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import BoundedText, CleanJSON, CleanText
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -64,7 +63,7 @@ class MailboxState(Base):
     __tablename__ = "mailbox_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mailbox: Mapped[str] = mapped_column(String(500), unique=True)
+    mailbox: Mapped[str] = mapped_column(BoundedText(500), unique=True)
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -77,37 +76,40 @@ class StoredMessage(Base):
     __table_args__ = (UniqueConstraint("mailbox", "source_key", name="uq_messages_mailbox_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mailbox: Mapped[str] = mapped_column(String(500))
-    source_key: Mapped[str] = mapped_column(String(300))
+    mailbox: Mapped[str] = mapped_column(BoundedText(500))
+    source_key: Mapped[str] = mapped_column(BoundedText(300))
     uid: Mapped[int | None] = mapped_column(BigInteger)
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     # zlib-compressed, exactly as fetched; loaded only when asked for
     raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     raw_size: Mapped[int] = mapped_column(Integer)
-    raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    raw_sha256: Mapped[str] = mapped_column(BoundedText(64), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(BoundedText(20), index=True)
+    error: Mapped[str | None] = mapped_column(CleanText())
     filed_away: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Failed attempts to record what the message is (a database error, a bug). After a few the
+    # message is quarantined with its error instead of stopping every later poll at itself.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # One row per distinct message: the Message-ID, or a hash of the content when there is none.
     # Unique, so the database itself refuses a second registration of the same message.
-    dedup_key: Mapped[str | None] = mapped_column(String(600), unique=True)
+    dedup_key: Mapped[str | None] = mapped_column(BoundedText(600), unique=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
-    message_id: Mapped[str | None] = mapped_column(String(500), index=True)
-    in_reply_to: Mapped[str | None] = mapped_column(String(500))
-    sender_name: Mapped[str | None] = mapped_column(String(300))
-    sender_email: Mapped[str | None] = mapped_column(String(320), index=True)
-    answer_email: Mapped[str | None] = mapped_column(String(320))
-    subject: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(BoundedText(500), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(BoundedText(500))
+    sender_name: Mapped[str | None] = mapped_column(BoundedText(300))
+    sender_email: Mapped[str | None] = mapped_column(BoundedText(320), index=True)
+    answer_email: Mapped[str | None] = mapped_column(BoundedText(320))
+    subject: Mapped[str | None] = mapped_column(CleanText())
+    text: Mapped[str | None] = mapped_column(CleanText())
     date_header: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    parser: Mapped[str | None] = mapped_column(String(20))
-    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(CleanJSON())
+    parser: Mapped[str | None] = mapped_column(BoundedText(20))
+    kind: Mapped[str | None] = mapped_column(BoundedText(20), index=True)
     complaint_probability: Mapped[float | None]
-    reasons: Mapped[list[str] | None] = mapped_column(JSON)
-    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    reasons: Mapped[list[str] | None] = mapped_column(CleanJSON())
+    flags: Mapped[list[str] | None] = mapped_column(CleanJSON())
 
     case: Mapped[Case | None] = relationship(back_populates="message")
 
@@ -128,44 +130,46 @@ class Case(Base):
     __table_args__ = (UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
+    number: Mapped[str] = mapped_column(BoundedText(20), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
     message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    complainant_name: Mapped[str] = mapped_column(String(300))
-    complainant_email: Mapped[str | None] = mapped_column(String(320))
-    complainant_address: Mapped[str | None] = mapped_column(Text)  # postal, filled in by an officer
-    subject: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
-    channel: Mapped[str] = mapped_column(String(20), default="e-mail")
-    status: Mapped[str] = mapped_column(String(20))
-    procedure: Mapped[str] = mapped_column(String(50))
+    complainant_name: Mapped[str] = mapped_column(BoundedText(300))
+    complainant_email: Mapped[str | None] = mapped_column(BoundedText(320))
+    complainant_address: Mapped[str | None] = mapped_column(
+        CleanText()
+    )  # postal, filled in by an officer
+    subject: Mapped[str] = mapped_column(CleanText())
+    description: Mapped[str] = mapped_column(CleanText())
+    channel: Mapped[str] = mapped_column(BoundedText(20), default="e-mail")
+    status: Mapped[str] = mapped_column(BoundedText(20))
+    procedure: Mapped[str] = mapped_column(BoundedText(50))
     acknowledge_due: Mapped[date] = mapped_column(Date)
     answer_due: Mapped[date] = mapped_column(Date)
-    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    flags: Mapped[list[str] | None] = mapped_column(CleanJSON())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What officers fill in while working the case (KiKa's list, ONS welzijn's
     # Registratieformulier, the Flemish guide's elements).
-    category: Mapped[str | None] = mapped_column(String(200))
-    team: Mapped[str | None] = mapped_column(String(200))
-    municipality: Mapped[str | None] = mapped_column(String(200))
-    officer: Mapped[str | None] = mapped_column(String(320))  # who handles it now (an address)
-    actions_taken: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[str | None] = mapped_column(String(20))  # gegrond, deels gegrond, ...
-    measures: Mapped[str | None] = mapped_column(Text)
-    improvements: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(BoundedText(200))
+    team: Mapped[str | None] = mapped_column(BoundedText(200))
+    municipality: Mapped[str | None] = mapped_column(BoundedText(200))
+    officer: Mapped[str | None] = mapped_column(BoundedText(320))  # who handles it now (an address)
+    actions_taken: Mapped[str | None] = mapped_column(CleanText())
+    outcome: Mapped[str | None] = mapped_column(BoundedText(20))  # gegrond, deels gegrond, ...
+    measures: Mapped[str | None] = mapped_column(CleanText())
+    improvements: Mapped[str | None] = mapped_column(CleanText())
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
-    referred_to: Mapped[str | None] = mapped_column(Text)  # an external body, when referred
-    closure: Mapped[str | None] = mapped_column(String(30))  # how a closed case ended
+    referred_to: Mapped[str | None] = mapped_column(CleanText())  # an external body, when referred
+    closure: Mapped[str | None] = mapped_column(BoundedText(30))  # how a closed case ended
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The clock: days the case was suspended, and an extension of the answer term.
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
     suspended_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resume_to: Mapped[str | None] = mapped_column(String(20))
+    resume_to: Mapped[str | None] = mapped_column(BoundedText(20))
     extension_weeks: Mapped[int] = mapped_column(Integer, default=0)
-    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extension_reason: Mapped[str | None] = mapped_column(CleanText())
 
     message: Mapped[StoredMessage] = relationship(back_populates="case")
     letters: Mapped[list[Letter]] = relationship(back_populates="case")
@@ -180,12 +184,12 @@ class CaseEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    actor: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30))  # move, extend, suspend, resume, edit, ...
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(BoundedText(200))
+    kind: Mapped[str] = mapped_column(BoundedText(30))  # move, extend, suspend, resume, edit, ...
+    from_status: Mapped[str | None] = mapped_column(BoundedText(20))
+    to_status: Mapped[str | None] = mapped_column(BoundedText(20))
+    reason: Mapped[str | None] = mapped_column(CleanText())
+    details: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
 
     case: Mapped[Case] = relationship(back_populates="events")
 
@@ -198,7 +202,7 @@ class Correspondence(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
-    matched_by: Mapped[str] = mapped_column(String(30))  # in-reply-to, references, subject
+    matched_by: Mapped[str] = mapped_column(BoundedText(30))  # in-reply-to, references, subject
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -212,15 +216,15 @@ class Letter(Base):
     # An internal alert (meldcode) about a message that did not become a case has no case.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
-    purpose: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str | None] = mapped_column(String(320))
-    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    purpose: Mapped[str] = mapped_column(BoundedText(40))
+    recipient: Mapped[str | None] = mapped_column(BoundedText(320))
+    message_id: Mapped[str] = mapped_column(BoundedText(300), unique=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(BoundedText(20), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(CleanText())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -234,10 +238,10 @@ class Label(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    flags: Mapped[list[str] | None] = mapped_column(JSON)
-    officer: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(BoundedText(20))
+    flags: Mapped[list[str] | None] = mapped_column(CleanJSON())
+    officer: Mapped[str] = mapped_column(BoundedText(200))
+    note: Mapped[str | None] = mapped_column(CleanText())
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -247,11 +251,11 @@ class ModelVersion(Base):
     __tablename__ = "model_versions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    path: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64))
-    data_sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(CleanText())
+    sha256: Mapped[str] = mapped_column(BoundedText(64))
+    data_sha256: Mapped[str] = mapped_column(BoundedText(64))
     samples: Mapped[int] = mapped_column(Integer)
-    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
 
