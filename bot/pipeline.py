@@ -222,9 +222,20 @@ class Pipeline:
                     progress(taken, len(new))
             if self.stop.is_set():
                 log.info("Gestopt op verzoek na %d berichten.", taken)
-        if not self.stop.is_set():
-            summary.resumed = self.resume()
+            if not self.stop.is_set():
+                self._resume_and_file(box, summary)
         return summary
+
+    def _resume_and_file(self, box: Mailbox, summary: PollSummary) -> None:
+        """Judge what was stored but not recorded (a worker died, an attempt failed), and
+        file this mailbox's share of it away: a message quarantined now leaves the inbox now."""
+        outcomes = self.resume_outcomes()
+        summary.resumed = len(outcomes)
+        mine = {key: o for (mailbox, key), o in outcomes.items() if mailbox == box.name}
+        failed = [k for k, o in mine.items() if o == MessageStatus.FAILED]
+        self._file_away(box, failed, summary, quarantine=True)
+        done = [k for k, o in mine.items() if o not in (MessageStatus.FAILED, MessageStatus.STORED)]
+        self._file_away(box, done, summary)
 
     def take(
         self, mailbox: str, batch: list[FetchedMessage], summary: PollSummary
@@ -375,13 +386,18 @@ class Pipeline:
 
     def resume(self) -> int:
         """Judge messages that were stored but never processed (a worker died in between)."""
+        return len(self.resume_outcomes())
+
+    def resume_outcomes(self) -> dict[tuple[str, str], str]:
+        """`resume`, with the outcome per (mailbox, key) of each message it judged."""
         with self.store.unit_of_work() as session:
-            waiting = [row.id for row in records.waiting_messages(session)]
-        for row_id in waiting:
+            waiting = [(r.id, r.mailbox, r.source_key) for r in records.waiting_messages(session)]
+        outcomes: dict[tuple[str, str], str] = {}
+        for row_id, mailbox, key in waiting:
             if self.stop.is_set():
                 break
-            self.process(row_id)
-        return len(waiting)
+            outcomes[(mailbox, key)] = self.process(row_id)
+        return outcomes
 
     def process(self, row_id: int, prepared: Prepared | None = None) -> str:
         """Record the decision for one stored message; safe to run twice on the same row.
@@ -668,10 +684,11 @@ class Pipeline:
             organisation_name=self.organisation.name,
             organisation_address=self.organisation.postal_address,
         )
+        usable = address is not None and address.email.isascii()
         envelope = outbox.Envelope(
             sender=self.organisation.address,
-            recipient=address.email if address else "",
-            recipient_name=address.name if address else "",
+            recipient=address.email if address and usable else "",
+            recipient_name=address.name if address and usable else "",
             in_reply_to=message.message_id,
             references=message.references,
         )
@@ -775,6 +792,8 @@ class Pipeline:
             return "het adres is onze eigen klachtenmailbox"
         if is_no_reply(address.email):
             return f"{address.email} is een no-reply-adres"
+        if not address.email.isascii():  # would need SMTPUTF8, which few servers offer
+            return f"{address.email} bevat tekens buiten ASCII; stuur de bevestiging zelf"
         return None
 
     def _file_away(
