@@ -33,6 +33,7 @@ FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existi
 SYSTEM = "klachtenbus"
 MACHINE_MEMORY = timedelta(days=7)  # how long a sender that answered automatically is one
 MAX_REFERENCES = 50  # of a message's References, the newest, looked up for its case
+MAX_ADDRESS = 254  # characters in an address an SMTP server takes (RFC 5321's path, less <>)
 MAX_ATTEMPTS = 3  # tries to record a message before it is quarantined for an officer
 CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)
 
@@ -684,7 +685,7 @@ class Pipeline:
             organisation_name=self.organisation.name,
             organisation_address=self.organisation.postal_address,
         )
-        usable = address is not None and address.email.isascii()
+        usable = address is not None and _sendable(address.email)
         envelope = outbox.Envelope(
             sender=self.organisation.address,
             recipient=address.email if address and usable else "",
@@ -794,6 +795,8 @@ class Pipeline:
             return f"{address.email} is een no-reply-adres"
         if not address.email.isascii():  # would need SMTPUTF8, which few servers offer
             return f"{address.email} bevat tekens buiten ASCII; stuur de bevestiging zelf"
+        if len(address.email) > MAX_ADDRESS:
+            return f"het adres is langer dan {MAX_ADDRESS} tekens (RFC 5321); geen echt adres"
         return None
 
     def _file_away(
@@ -803,6 +806,11 @@ class Pipeline:
             return
         box.file_away(keys, quarantine=quarantine)
         summary.filed_away += len(keys)
+
+
+def _sendable(address: str) -> bool:
+    """Whether an SMTP server can take this address at all (the rest is `unanswerable`)."""
+    return address.isascii() and len(address) <= MAX_ADDRESS
 
 
 def _connection_lost(exc: BaseException) -> bool:

@@ -79,6 +79,7 @@ def test_hostile_values_are_stored_bounded_and_the_batch_goes_on(
         assert all(records.raw_bytes(r) for r in rows)  # the whole value stays in the raw bytes
     recipients = {r.recipients[0] for r in smtp.received}
     assert {f"klager{n}@example.nl" for n in range(1, 5)} <= recipients
+    assert all(len(r) <= 254 for r in recipients)  # no letter to a cut-off address
 
 
 def break_recording_of(monkeypatch: pytest.MonkeyPatch, subject: str) -> None:
