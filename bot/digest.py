@@ -12,10 +12,10 @@ from bot.casework import Office, dates
 from bot.pipeline import SYSTEM
 from klachtenbus.vocabulary import CaseStatus
 from outbox import Mailer
-from outbox.digest import Reminder, digest_mail
+from outbox.digest import Quarantined, Reminder, digest_mail
 from procedures.calendar import WorkingCalendar
 from procedures.lifecycle import open_roles
-from storage import Store, casework
+from storage import Store, casework, records
 from storage.models import CaseEvent
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,12 @@ def send_digests(
     for item in due_and_overdue(store, office, officers, day, escalate=True):
         for address in item.recipients:
             per_officer[address].append(item.reminder)
+    # Messages in quarantine go to whoever takes complaints in (the first step's handler).
+    intake = _recipients(officers, office.organisation.address, None, _intake_role(office))
+    quarantined = quarantined_messages(store)
+    if quarantined:
+        for address in intake:
+            per_officer.setdefault(address, [])
     now = datetime.now(UTC)
     for address, reminders in sorted(per_officer.items()):
         reminders.sort(key=lambda r: (not r.overdue, r.warn_by, r.case_number))
@@ -114,6 +120,7 @@ def send_digests(
             organisation_name=office.organisation.name,
             today=day,
             sent_at=now,
+            quarantined=quarantined if address in intake else [],
         )
         mailer.deliver(
             letter.raw,
@@ -122,6 +129,20 @@ def send_digests(
             message_id=letter.message_id,
         )
     return {address: len(items) for address, items in per_officer.items()}
+
+
+def quarantined_messages(store: Store) -> list[Quarantined]:
+    """What Klachtenbus kept but could not read or record, and no officer has decided on."""
+    with store.unit_of_work() as session:
+        return [
+            Quarantined(m.id, m.received_at, m.sender_email or "", m.error or "")
+            for m in records.quarantined_undecided(session)
+        ]
+
+
+def _intake_role(office: Office) -> str:
+    steps = office.procedure.steps
+    return steps[0].handler if steps else ""
 
 
 def _recipients(

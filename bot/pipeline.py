@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+import intake
 import outbox
 from bot.preparing import CpuRate, Prepared, Preparer
 from bot.sending import Sender, SendSummary
@@ -443,6 +444,7 @@ class Pipeline:
                 log.warning("Bericht %s: %s", row_id, row.error)
                 return MessageStatus.STORED
             row.status = MessageStatus.FAILED
+            _who_and_what(session, row)
             row.error = (
                 f"Vastleggen mislukte {row.attempts} keer ({problem}). Het bericht is bewaard en "
                 "staat in quarantaine: lees het zelf (klachtenbus cases --failed) en meld de fout."
@@ -806,6 +808,20 @@ class Pipeline:
             return
         box.file_away(keys, quarantine=quarantine)
         summary.filed_away += len(keys)
+
+
+def _who_and_what(session: Session, row: StoredMessage) -> None:
+    """Sender and subject of a quarantined message, where they can be read and stored, so the
+    officers' lists say more than a number."""
+    try:
+        with session.begin_nested():
+            message = intake.parse(records.raw_bytes(row), received_at=row.received_at)
+            if message.sender:
+                row.sender_name, row.sender_email = message.sender.name, message.sender.email
+            row.subject = message.subject
+            session.flush()
+    except Exception as exc:  # what could not be recorded before may not be now either
+        log.debug("Afzender en onderwerp van bericht %s niet vastgelegd: %r", row.id, exc)
 
 
 def _sendable(address: str) -> bool:

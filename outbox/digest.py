@@ -31,6 +31,16 @@ class Reminder:
     proposal: str = ""  # a move a reply suggests, for an officer to confirm
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """A message Klachtenbus kept but could not read or record: only an officer can judge it."""
+
+    number: int
+    received_at: datetime
+    sender: str
+    error: str
+
+
 def digest_mail(
     reminders: list[Reminder],
     *,
@@ -39,20 +49,28 @@ def digest_mail(
     organisation_name: str,
     today: date,
     sent_at: datetime,
+    quarantined: list[Quarantined] | None = None,
 ) -> RenderedLetter:
-    """One officer's morning list: overdue first, then proposals to confirm, then what is
-    due soon."""
+    """One officer's morning list: overdue first, then messages in quarantine, proposals to
+    confirm, then what is due soon."""
     overdue = [r for r in reminders if r.overdue]
     proposals = [r for r in reminders if r.proposal]
     soon = [r for r in reminders if not r.overdue and not r.proposal]
+    quarantined = [
+        Quarantined(q.number, q.received_at, one_line(q.sender, 200), one_line(q.error, 300))
+        for q in quarantined or []
+    ]
     context = {
         "overdue": overdue,
         "soon": soon,
         "proposals": proposals,
+        "quarantined": quarantined,
         "today": today,
         "organisation_name": organisation_name,
     }
     subject = f"Klachten: {len(overdue)} over de termijn, {len(soon)} binnenkort ({today:%d-%m-%Y})"
+    if quarantined:
+        subject = f"Klachten: {len(quarantined)} onverwerkbaar, " + subject.partition(": ")[2]
     return _internal("dagoverzicht", context, sender, recipient, subject, sent_at)
 
 

@@ -445,6 +445,20 @@ def failed_messages(session: Session, limit: int = 200) -> list[StoredMessage]:
     )
 
 
+def quarantined_undecided(session: Session, limit: int = 100) -> list[StoredMessage]:
+    """Messages in quarantine no officer has decided on yet (by a label), oldest first: the
+    daily digest names them until someone does."""
+    decided = select(Label.message_row_id)
+    return list(
+        session.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.status == MessageStatus.FAILED, StoredMessage.id.not_in(decided))
+            .order_by(StoredMessage.received_at)
+            .limit(limit)
+        )
+    )
+
+
 def active_model(session: Session) -> ModelVersion | None:
     return session.scalar(
         select(ModelVersion).where(ModelVersion.active.is_(True)).order_by(ModelVersion.id.desc())

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from bot import bootstrap
+from bot.digest import send_digests
 from bot.pipeline import MAX_ATTEMPTS, Pipeline
 from storage import Case, StoredMessage, records
 from tests.builders import ORGANISATION, complaint
@@ -97,7 +99,8 @@ def break_recording_of(monkeypatch: pytest.MonkeyPatch, subject: str) -> None:
 
 def poison_row(bot: Bot) -> StoredMessage:
     with bot.store.unit_of_work() as session:
-        return session.scalars(select(StoredMessage).where(StoredMessage.subject.is_(None))).one()
+        waiting = StoredMessage.status.in_(("stored", "failed"))  # the others are processed
+        return session.scalars(select(StoredMessage).where(waiting)).one()
 
 
 def test_a_poison_in_the_middle_of_a_batch_is_quarantined_and_never_blocks_a_poll(
@@ -139,3 +142,11 @@ def test_a_poison_in_the_middle_of_a_batch_is_quarantined_and_never_blocks_a_pol
     assert mailbox.count("INBOX") == 0
     assert mailbox.count("Onverwerkbaar") == 1
     assert len(smtp.received) == 4  # the poison never got a letter it was not meant to get
+
+    # The morning digest names it to whoever takes complaints in, until an officer decides.
+    send_digests(bot.store, bootstrap.office_of(bot.settings), {}, bot.mailer())
+    (digest,) = [r.message for r in smtp.received if r.recipients == [ORGANISATION]]
+    assert "onverwerkbaar" in digest["Subject"]
+    text = digest.get_body(("plain",)).get_content()
+    assert f"bericht {row.id} van klager99@example.nl" in text  # who sent it, kept after all
+    assert "klachtenbus cases --failed" in text
