@@ -32,6 +32,7 @@ _LOCAL_PART = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff()<>\[\]:;@\\,\"]+
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 MAX_ADDRESS = 254  # RFC 5321's 256-octet path less the angle brackets
 MAX_LOCAL_PART = 64  # RFC 5321 section 4.5.3.1.1
+MAX_NAME = 300  # characters of a display name kept: a name, not a payload (and storage's width)
 MAX_CACHED = 300  # longer header values are parsed each time, not remembered
 
 
@@ -74,8 +75,9 @@ def same_mailbox(one: str, other: str) -> bool:
 
 
 def display_name(text: str) -> str:
-    """A decoded name made safe for a header line: every control or line break one space."""
-    return _UNPRINTABLE.sub(" ", _SURROGATE.sub("\ufffd", text)).strip()
+    """A decoded name made safe for a header line: every control or line break one space,
+    at most `MAX_NAME` characters."""
+    return _UNPRINTABLE.sub(" ", _SURROGATE.sub("\ufffd", text)).strip()[:MAX_NAME].rstrip()
 
 
 def _undecoded(value: object) -> str:

@@ -15,7 +15,7 @@ import outbox
 from bot.bootstrap import organisation_of
 from bot.settings import load_settings
 from intake import Address, same_mailbox
-from intake.addresses import addresses, plausible_mailbox
+from intake.addresses import MAX_NAME, addresses, plausible_mailbox
 from klachtenbus.errors import MessageUnparseable
 from tests.builders import ORGANISATION, complaint, with_address_headers
 from tests.corpus import real_messages
@@ -50,7 +50,10 @@ CRAFTED: list[tuple[bytes, Address | None]] = [
     (b"From: undisclosed-recipients:;", None),
     (b"From: Jan <>", Address("Jan", "")),
     (b"From: <>", None),
-    (b"From: " + LONG_NAME.encode() + b" <jan@example.nl>", Address(LONG_NAME, "jan@example.nl")),
+    (  # a name, not a payload: cut to what storage keeps
+        b"From: " + LONG_NAME.encode() + b" <jan@example.nl>",
+        Address(LONG_NAME[:MAX_NAME], "jan@example.nl"),
+    ),
     (b"From: Jan <" + b"j" * 388 + b"@example.nl>", Address("Jan", "")),
     (b'From: "M\xc3\xbcller, Jan" <jan@example.nl>', Address("Müller, Jan", "jan@example.nl")),
     (b'From: "M\xfcller, Jan" <jan@example.nl>', Address("Müller, Jan", "jan@example.nl")),
