@@ -150,12 +150,7 @@ def pipeline_of(
     return Pipeline(
         store,
         preparer,
-        organisation=Organisation(
-            address=settings.organisation_address,
-            name=settings.organisation_name,
-            postal_address=settings.organisation_postal_address,
-            meldcode_address=settings.meldcode_address,
-        ),
+        organisation=organisation_of(settings),
         procedure=procedure,
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
         chunk_size=settings.fetch_chunk_size,
@@ -163,6 +158,18 @@ def pipeline_of(
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),
         auto_letter_pause=timedelta(hours=settings.auto_letter_pause_hours),
+    )
+
+
+def organisation_of(settings: Settings) -> Organisation:
+    """Who we are; the IMAP and SMTP logins count as our own addresses when they are ones."""
+    assert settings.organisation_address
+    return Organisation(
+        address=settings.organisation_address,
+        name=settings.organisation_name,
+        postal_address=settings.organisation_postal_address,
+        meldcode_address=settings.meldcode_address,
+        aliases=tuple(u for u in (settings.imap_user, settings.smtp_user) if u and "@" in u),
     )
 
 

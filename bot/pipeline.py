@@ -20,7 +20,7 @@ import intake
 import outbox
 from bot.preparing import CpuRate, Prepared, Preparer
 from bot.sending import Sender, SendSummary
-from intake import FetchedMessage, ParsedMessage
+from intake import FetchedMessage, ParsedMessage, same_mailbox
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
 from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
@@ -56,6 +56,12 @@ class Organisation:
     name: str
     postal_address: str = ""
     meldcode_address: str | None = None  # who hears at once of signs of abuse
+    aliases: tuple[str, ...] = ()  # our other addresses: the IMAP and SMTP logins
+
+    def owns(self, address: str) -> bool:
+        """Whether a letter to `address` would land in one of our own mailboxes (any case,
+        any `+tag`): answering it could start a loop with ourselves."""
+        return any(same_mailbox(address, own) for own in (self.address, *self.aliases))
 
 
 @dataclass
@@ -791,7 +797,7 @@ class Pipeline:
         address = message.answer_address
         if address is None:
             return "geen bruikbaar afzenderadres"
-        if address.email == self.organisation.address:
+        if self.organisation.owns(address.email):
             return "het adres is onze eigen klachtenmailbox"
         if is_no_reply(address.email):
             return f"{address.email} is een no-reply-adres"

@@ -14,7 +14,8 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from intake.message import Address, Attachment, ParsedMessage
+from intake.addresses import addresses
+from intake.message import Attachment, ParsedMessage
 from klachtenbus.errors import MessageUnparseable
 
 if TYPE_CHECKING:
@@ -95,9 +96,9 @@ def _assemble(
     headers: dict[str, str] = {}
     for name, value in msg.items():
         headers.setdefault(name.lower(), decode_header(value))
-    senders = _addresses(msg.get_all("from") or [])
-    reply_to = _addresses(msg.get_all("reply-to") or [])
-    recipients = _addresses((msg.get_all("to") or []) + (msg.get_all("cc") or []))
+    senders = addresses("from", msg.get_all("from") or [])
+    reply_to = addresses("reply-to", msg.get_all("reply-to") or [])
+    recipients = addresses("to", msg.get_all("to") or []) + addresses("cc", msg.get_all("cc") or [])
     return ParsedMessage(
         sender=senders[0] if senders else None,
         reply_to=reply_to[0] if reply_to else None,
@@ -183,22 +184,6 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("cp1252", errors="replace")
-
-
-def _addresses(values: list[object]) -> list[Address]:
-    decoded = [decode_header(v) for v in values]
-    try:
-        pairs = email.utils.getaddresses(decoded)
-    except Exception:
-        pairs = []
-    result = []
-    for name, addr in pairs:
-        addr = addr.strip().lower()
-        if "@" not in addr:
-            addr = ""
-        if name or addr:
-            result.append(Address(name=name.strip(), email=addr))
-    return result
 
 
 def _date(value: str | None) -> datetime | None:

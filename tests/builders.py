@@ -84,3 +84,12 @@ def bounce() -> bytes:
     )
     message.set_boundary("rep")
     return bytes(message)
+
+
+def with_address_headers(raw: bytes, *lines: bytes) -> bytes:
+    """`raw` with its From (and any header these lines name) replaced by these lines, byte for
+    byte (encoded words, 8-bit bytes, broken syntax), as a careless or hostile program writes them."""
+    head, _, body = raw.partition(b"\n\n")
+    names = {b"from", *(line.partition(b":")[0].lower() for line in lines)}
+    kept = [line for line in head.split(b"\n") if line.partition(b":")[0].lower() not in names]
+    return b"\n".join([*lines, *kept]) + b"\n\n" + body
