@@ -589,8 +589,12 @@ class Pipeline:
     ) -> str | None:
         """Why a message that names `case` by its number may not join it, or None when it comes
         from the complainant. The case's history says a message waits in the triage."""
-        addresses = {a.email.lower() for a in (message.sender, message.reply_to) if a and a.email}
-        if case.complainant_email and case.complainant_email.lower() in addresses:
+        complainant = case.complainant_email or ""
+        if any(
+            same_mailbox(a.email, complainant)
+            for a in (message.sender, message.reply_to)
+            if a and a.email and complainant
+        ):
             return None
         sender = message.sender.email if message.sender and message.sender.email else "onbekend"
         reason = (
