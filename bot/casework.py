@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.pipeline import Organisation
+from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome
 from outbox import Envelope
@@ -387,6 +388,12 @@ def release(
                 f"(status: {letter.status}); er is niets vrij te geven."
             )
         if recipient:
+            recipient = recipient.strip()
+            if not plausible_mailbox(recipient):
+                raise KlachtenbusError(
+                    f"'{recipient}' is geen bruikbaar e-mailadres; geef --aan een adres als "
+                    "naam@voorbeeld.nl, zonder naam of haakjes."
+                )
             letter.recipient = recipient
             letter.raw = readdressed(letter.raw, recipient)
         if not letter.recipient:

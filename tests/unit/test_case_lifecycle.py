@@ -237,6 +237,11 @@ def test_a_withheld_letter_goes_out_only_when_an_officer_releases_it(store: Stor
     assert letters(store, number)["afsluiting"].status == "withheld"
     with pytest.raises(KlachtenbusError, match="--aan ADRES"):
         casework.release(store, number, "afsluiting", actor="Ank", reason="adres gevonden")
+    for wrong in ("Anna <anna@example.nl>", "anna@example.nl\r\nBcc: x@y.nl", "anna"):
+        with pytest.raises(KlachtenbusError, match="geen bruikbaar e-mailadres"):
+            casework.release(
+                store, number, "afsluiting", actor="Ank", reason="adres", recipient=wrong
+            )
     casework.release(
         store, number, "afsluiting", actor="Ank", reason="adres via de telefoon",
         recipient="anna@example.nl",
