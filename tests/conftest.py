@@ -140,6 +140,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def bot(
+    request: pytest.FixtureRequest,
+    mailbox: MailboxAccount,
+    smtp: SmtpSink,
+    database_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+) -> Any:
+    """Klachtenbus on the test Dovecot and SMTP sink, on SQLite and on PostgreSQL."""
+    from tests.pipeline_helpers import bot_for  # it builds on this module
+
+    return bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'klachtenbus.db'}"
 

@@ -3,8 +3,6 @@ acknowledged, the message itself is tried again and then quarantined for an offi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select, text
 
@@ -15,7 +13,7 @@ from storage import Case, StoredMessage, records
 from tests.builders import ORGANISATION, complaint
 from tests.conftest import MailboxAccount
 from tests.corpus import real_corpus
-from tests.pipeline_helpers import Bot, bot_for
+from tests.pipeline_helpers import Bot
 from tests.servers import SmtpSink
 
 COMPLAINT_TEXT = (
@@ -52,16 +50,10 @@ def hostile_messages() -> list[bytes]:
 
 
 def test_hostile_values_are_stored_bounded_and_the_batch_goes_on(
-    request: pytest.FixtureRequest,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """Complaints around an over-long name, an over-long address and NUL characters are all
     registered and acknowledged, on SQLite and on PostgreSQL; nothing is quarantined."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     mailbox.append(complaint(1), complaint(2), *hostile_messages(), complaint(3), complaint(4))
 
     summary = bot.poll()
@@ -104,17 +96,10 @@ def poison_row(bot: Bot) -> StoredMessage:
 
 
 def test_a_poison_in_the_middle_of_a_batch_is_quarantined_and_never_blocks_a_poll(
-    request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """The others are acknowledged at once; the poison is tried again on the next polls, then
     quarantined with its error, listed for officers and filed in the quarantine folder."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     poison = complaint(99)
     break_recording_of(monkeypatch, "Klacht over mijn begeleider (99)")
     mailbox.append(complaint(1), complaint(2), poison, complaint(3), complaint(4))

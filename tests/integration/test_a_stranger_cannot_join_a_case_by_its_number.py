@@ -4,9 +4,6 @@ officer instead of joining the case."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from bot import bootstrap, casework
@@ -14,7 +11,7 @@ from bot.labelling import triage
 from storage import Case
 from tests.builders import complaint, mail
 from tests.conftest import MailboxAccount
-from tests.pipeline_helpers import Bot, bot_for
+from tests.pipeline_helpers import Bot
 from tests.servers import SmtpSink
 
 QUESTION = "Goedemiddag, hoe staat het met deze zaak? Ik hoor graag van u. Groet"
@@ -30,16 +27,10 @@ def registered_case(bot: Bot, mailbox: MailboxAccount) -> str:
 
 
 def test_a_stranger_naming_a_case_number_is_held_for_an_officer(
-    request: pytest.FixtureRequest,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """The stranger's message waits in the triage with the reason, the case's history says so,
     and nothing of it is attached to the case or answered."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     number = registered_case(bot, mailbox)
     mailbox.append(mail(f"Re: {number}", QUESTION, sender="Onbekende <vreemde@example.org>"))
 
@@ -58,16 +49,10 @@ def test_a_stranger_naming_a_case_number_is_held_for_an_officer(
 
 
 def test_the_complainant_naming_the_number_joins_the_case(
-    request: pytest.FixtureRequest,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """The complainant's own message with the number in its subject (another case of letters
     in the address) joins the case as correspondence."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     number = registered_case(bot, mailbox)
     mailbox.append(mail(f"Re: {number}", QUESTION, sender="Klager 1 <KLAGER1@example.nl>"))
 
@@ -80,16 +65,10 @@ def test_the_complainant_naming_the_number_joins_the_case(
 
 
 def test_someone_else_answering_our_letter_joins_the_case(
-    request: pytest.FixtureRequest,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """A reply that refers to our letter (a representative the complainant forwarded it to)
     joins the case: it answers the letter, not merely a number."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     number = registered_case(bot, mailbox)
     letter = smtp.received[0].message
     mailbox.append(
