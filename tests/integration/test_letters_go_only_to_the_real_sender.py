@@ -3,16 +3,13 @@ senders wrote, never to an address hidden in a name, never to our own mailbox.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from intake import same_mailbox
 from storage import Letter
 from tests.builders import ORGANISATION, complaint, with_address_headers
 from tests.conftest import MailboxAccount
-from tests.pipeline_helpers import bot_for
+from tests.pipeline_helpers import Bot
 from tests.servers import SmtpSink
 
 NO_ADDRESS = "geen bruikbaar afzenderadres"
@@ -63,15 +60,9 @@ CRAFTED: list[tuple[list[bytes], str]] = [
 
 
 def test_acknowledgements_go_only_to_the_addr_specs_the_senders_wrote(
-    request: pytest.FixtureRequest,
-    mailbox: MailboxAccount,
-    database_url: str,
-    trained_model: tuple[Path, str],
-    tmp_path: Path,
-    smtp: SmtpSink,
+    bot: Bot, mailbox: MailboxAccount, smtp: SmtpSink
 ) -> None:
     """One poll and one send: a letter to each real addr-spec, none elsewhere, none injected."""
-    bot = bot_for(request, mailbox, smtp, database_url, trained_model, tmp_path)
     mailbox.append(
         *(with_address_headers(complaint(n), *lines) for n, (lines, _) in enumerate(CRAFTED, 1))
     )
