@@ -110,7 +110,9 @@ def mailbox_of(settings: Settings) -> ImapMailbox | MaildirMailbox:
         processed_folder=settings.imap_processed_folder,
         quarantine_folder=settings.imap_quarantine_folder,
     )
-    return ImapMailbox(account, chunk_size=settings.fetch_chunk_size)
+    return ImapMailbox(
+        account, chunk_size=settings.fetch_chunk_size, chunk_bytes=settings.fetch_chunk_bytes
+    )
 
 
 def mailer_of(settings: Settings) -> Mailer:
@@ -159,6 +161,9 @@ def pipeline_of(
         procedure=procedure,
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
         chunk_size=settings.fetch_chunk_size,
+        chunk_bytes=settings.fetch_chunk_bytes,
+        # the raw bytes of staged batches wait in this process until the helper is done
+        lookahead_bytes=2 * settings.fetch_chunk_bytes,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),
