@@ -79,7 +79,13 @@ def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
     found = active_model_file(store)
     if found is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
-    return DetectionRecipe(settings.rules_file, found[0], found[1], thresholds_of(settings))
+    return DetectionRecipe(
+        settings.rules_file,
+        found[0],
+        found[1],
+        thresholds_of(settings),
+        max_message_bytes=settings.max_message_bytes,
+    )
 
 
 def detection_of(settings: Settings, store: Store) -> Detection:
@@ -87,7 +93,10 @@ def detection_of(settings: Settings, store: Store) -> Detection:
     if detector is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
     return Detection(
-        rules=rules_of(settings), detector=detector, thresholds=thresholds_of(settings)
+        rules=rules_of(settings),
+        detector=detector,
+        thresholds=thresholds_of(settings),
+        max_message_bytes=settings.max_message_bytes,
     )
 
 

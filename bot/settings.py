@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         ge=100_000,
         description="Hoogstens zoveel bytes per IMAP FETCH en per verwerkingsronde; een groter bericht komt alleen.",
     )
+    max_message_bytes: int = Field(
+        25_000_000,
+        ge=100_000,
+        description="Een groter bericht wordt volledig bewaard, maar alleen op kopregels en tekst beoordeeld; bijlagen alleen op naam, type en grootte.",
+    )
     model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
     rules_file: Path | None = Field(
         None, description="Eigen regelbestand (TOML) in plaats van het standaard."
