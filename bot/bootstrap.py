@@ -79,7 +79,13 @@ def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
     found = active_model_file(store)
     if found is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
-    return DetectionRecipe(settings.rules_file, found[0], found[1], thresholds_of(settings))
+    return DetectionRecipe(
+        settings.rules_file,
+        found[0],
+        found[1],
+        thresholds_of(settings),
+        max_message_bytes=settings.max_message_bytes,
+    )
 
 
 def detection_of(settings: Settings, store: Store) -> Detection:
@@ -87,7 +93,10 @@ def detection_of(settings: Settings, store: Store) -> Detection:
     if detector is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
     return Detection(
-        rules=rules_of(settings), detector=detector, thresholds=thresholds_of(settings)
+        rules=rules_of(settings),
+        detector=detector,
+        thresholds=thresholds_of(settings),
+        max_message_bytes=settings.max_message_bytes,
     )
 
 
@@ -110,7 +119,9 @@ def mailbox_of(settings: Settings) -> ImapMailbox | MaildirMailbox:
         processed_folder=settings.imap_processed_folder,
         quarantine_folder=settings.imap_quarantine_folder,
     )
-    return ImapMailbox(account, chunk_size=settings.fetch_chunk_size)
+    return ImapMailbox(
+        account, chunk_size=settings.fetch_chunk_size, chunk_bytes=settings.fetch_chunk_bytes
+    )
 
 
 def mailer_of(settings: Settings) -> Mailer:
@@ -154,6 +165,9 @@ def pipeline_of(
         procedure=procedure,
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
         chunk_size=settings.fetch_chunk_size,
+        chunk_bytes=settings.fetch_chunk_bytes,
+        # the raw bytes of staged batches wait in this process until the helper is done
+        lookahead_bytes=2 * settings.fetch_chunk_bytes,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import classify
 from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
+from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.vocabulary import Kind
 from rules import Marker, RuleSet, Verdict, judge, load_rules
 
@@ -30,6 +31,7 @@ class Detection:
     rules: RuleSet
     detector: Detector  # classify.detector.Detector, imported on first use
     thresholds: Thresholds
+    max_message_bytes: int = MAX_MESSAGE_BYTES  # larger: judged on headers and text only
 
     def decide(self, message: ParsedMessage) -> Decision:
         return self.decide_many([message])[0]
@@ -151,10 +153,12 @@ class DetectionRecipe:
     model_file: Path
     model_sha256: str
     thresholds: Thresholds
+    max_message_bytes: int = MAX_MESSAGE_BYTES
 
     def build(self) -> Detection:
         return Detection(
             rules=load_rules(self.rules_file),
             detector=classify.load(self.model_file, self.model_sha256),
             thresholds=self.thresholds,
+            max_message_bytes=self.max_message_bytes,
         )

@@ -21,6 +21,7 @@ import outbox
 from bot.preparing import CpuRate, Prepared, Preparer
 from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage, same_mailbox
+from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
 from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
@@ -126,18 +127,25 @@ class Pipeline:
         procedure: Procedure,
         calendar: WorkingCalendar,
         chunk_size: int = 100,
+        chunk_bytes: int = CHUNK_BYTES,
         refile_after: timedelta = timedelta(minutes=2),
         stop: threading.Event | None = None,
         fallback: Callable[[], Preparer] | None = None,
         lookahead: int = 16,
+        lookahead_bytes: int = 2 * CHUNK_BYTES,
         auto_letter_pause: timedelta = timedelta(hours=24),
     ) -> None:
         """`fallback` builds an in-process preparer for when a helper process dies.
 
         `lookahead` bounds the batches stored and handed over but not yet finished: enough to
         keep this process busy while the helper loads its model, few enough to keep memory flat.
+        `lookahead_bytes` bounds their raw bytes (which wait in this process until the helper
+        is done with them), and `chunk_bytes` a batch's: a few large messages are never all in
+        memory at once, in either process.
         """
         self.lookahead = lookahead
+        self.lookahead_bytes = lookahead_bytes
+        self.chunk_bytes = chunk_bytes
         # CPU per message of this process's own part: fetching and storing, then recording,
         # registering and filing away (waiting on the helper takes no CPU, so it is not counted)
         self._staging, self._finishing = CpuRate(0.0003), CpuRate(0.0006)
@@ -206,17 +214,24 @@ class Pipeline:
             # Stage the next batches (store them, hand them to the preparer) while earlier ones
             # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
-            batches = _batches(box.fetch(new), self.chunk_size)
+            held: dict[
+                int, int
+            ] = {}  # raw bytes of each waiting batch (by id), kept for the helper
+            batches = _batches(box.fetch(new), self.chunk_size, self.chunk_bytes)
             while True:
                 start = time.process_time()  # fetching is this process's work too
                 batch = next(batches, None)
                 if batch is None:
                     break
+                count, size = len(batch), sum(len(f.raw) for f in batch)
                 waiting.append(self.stage(box.name, batch, summary))
-                self._staging.measured(time.process_time() - start, len(batch))
-                fetched += len(batch)
+                del batch  # its bytes now live only where the preparer holds them
+                held = {id(s): held[id(s)] for s in waiting[:-1]} | {id(waiting[-1]): size}
+                self._staging.measured(time.process_time() - start, count)
+                fetched += count
                 while waiting and (
                     len(waiting) > self.lookahead
+                    or sum(held[id(s)] for s in waiting) > self.lookahead_bytes
                     or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
                 ):
                     taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
@@ -868,15 +883,11 @@ def _advance(session: Session, mailbox: str, uids: list[int]) -> None:
         state.last_uid = max(state.last_uid, *uids)
 
 
-def _batches(items: Iterator[FetchedMessage], size: int) -> Iterator[list[FetchedMessage]]:
-    batch: list[FetchedMessage] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _batches(
+    items: Iterator[FetchedMessage], size: int, max_bytes: int
+) -> Iterator[list[FetchedMessage]]:
+    """At most `size` messages and `max_bytes` raw bytes a batch; a larger message goes alone."""
+    return grouped(items, lambda f: len(f.raw), count=size, size=max_bytes)
 
 
 def dedup_key(message: ParsedMessage) -> str:

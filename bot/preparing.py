@@ -45,7 +45,7 @@ def prepare(detection: Detection, items: Items) -> list[Prepared]:
     """Parse each message and judge all readable ones in one batch."""
     from intake import ParsedMessage
 
-    parsed = parse_all(items)
+    parsed = parse_all(items, detection.max_message_bytes)
     readable = [p for p in parsed if isinstance(p, ParsedMessage)]
     try:
         return combine(parsed, detection.decide_many(readable) if readable else [])
@@ -66,14 +66,15 @@ def _decide_one(detection: Detection, message: ParsedMessage) -> Prepared:
         )
 
 
-def parse_all(items: Items) -> list[ParsedMessage | MessageUnparseable]:
-    """Each message parsed, or the reason it cannot be."""
+def parse_all(items: Items, max_bytes: int) -> list[ParsedMessage | MessageUnparseable]:
+    """Each message parsed (one over `max_bytes` on its headers and text only), or the reason
+    it cannot be."""
     import intake
 
     parsed: list[ParsedMessage | MessageUnparseable] = []
     for raw, received_at in items:
         try:
-            parsed.append(intake.parse(raw, received_at=received_at))
+            parsed.append(intake.parse(raw, received_at=received_at, max_bytes=max_bytes))
         except MessageUnparseable as exc:
             parsed.append(exc)
         except Exception as exc:  # a parser bug: this message is quarantined, the rest go on
@@ -338,7 +339,7 @@ class ProcessPreparer:
 
         start = time.process_time()
         try:
-            parsed = parse_all(items)
+            parsed = parse_all(items, self.recipe.max_message_bytes)
         except Exception as exc:  # handed to the caller, as the helper's own error would be
             caller.set_exception(exc)
             return

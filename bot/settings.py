@@ -103,6 +103,16 @@ class Settings(BaseSettings):
         description="Hulpprocessen die berichten lezen en beoordelen; 0 = alles in één proces.",
     )
     fetch_chunk_size: int = Field(100, ge=1, le=1000, description="Berichten per IMAP FETCH.")
+    fetch_chunk_bytes: int = Field(
+        20_000_000,
+        ge=100_000,
+        description="Hoogstens zoveel bytes per IMAP FETCH en per verwerkingsronde; een groter bericht komt alleen.",
+    )
+    max_message_bytes: int = Field(
+        25_000_000,
+        ge=100_000,
+        description="Een groter bericht wordt volledig bewaard, maar alleen op kopregels en tekst beoordeeld; bijlagen alleen op naam, type en grootte.",
+    )
     model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
     rules_file: Path | None = Field(
         None, description="Eigen regelbestand (TOML) in plaats van het standaard."

@@ -10,15 +10,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import imapclient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from intake.message import FetchedMessage
+from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MailboxError
 
 log = logging.getLogger(__name__)
 
 PROCESSED_KEYWORD = "KlachtenbusVerwerkt"
 QUARANTINE_KEYWORD = "KlachtenbusOnverwerkbaar"
+SIZE_FETCH = 5000  # UIDs per FETCH of sizes: a command line under Dovecot's 64 kB limit
+# What a dropped connection, a stopped server or a timeout raises (ssl.SSLError is an OSError;
+# imaplib's abort, raised when the server hangs up mid-response, is an IMAPClientError).
+CONNECTION_ERRORS = (IMAPClientError, OSError)
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,14 @@ class ImapAccount:
 class ImapMailbox:
     """One connection to one folder; use as a context manager."""
 
-    def __init__(self, account: ImapAccount, *, chunk_size: int = 100) -> None:
+    def __init__(
+        self, account: ImapAccount, *, chunk_size: int = 100, chunk_bytes: int = CHUNK_BYTES
+    ) -> None:
+        """A FETCH asks for at most `chunk_size` messages and `chunk_bytes` bytes (by their
+        RFC822.SIZE); a larger message comes alone."""
         self.account = account
         self.chunk_size = chunk_size
+        self.chunk_bytes = chunk_bytes
         self.name = f"imap://{account.user}@{account.host}:{account.port}/{account.folder}"
         self.uidvalidity = 0
         self._client: imapclient.IMAPClient | None = None
@@ -110,26 +120,49 @@ class ImapMailbox:
         criteria: list[object] = ["ALL"]
         if not self.account.processed_folder:
             criteria = ["NOT", "KEYWORD", PROCESSED_KEYWORD, "NOT", "KEYWORD", QUARANTINE_KEYWORD]
-        return [self.key(uid) for uid in sorted(self.client.search(criteria))]
+        with self._talking("het zoeken naar nieuwe berichten"):
+            found = self.client.search(criteria)
+        return [self.key(uid) for uid in sorted(found)]
 
     def fetch(self, keys: Sequence[str]) -> Iterator[FetchedMessage]:
-        """Fetch in chunks with BODY.PEEK[], so nothing is marked seen before it is stored."""
+        """Fetch in chunks bounded by count and bytes, with BODY.PEEK[], so nothing is marked
+        seen before it is stored. A message gone meanwhile (another worker moved it) is skipped."""
         uids = [self._uid(k) for k in keys]
-        for start in range(0, len(uids), self.chunk_size):
-            chunk = uids[start : start + self.chunk_size]
-            response = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-            for uid in chunk:
-                data = response.get(uid)
-                if data is None or b"BODY[]" not in data:
-                    continue  # expunged meanwhile (another worker moved it)
+        sizes = self._sizes(uids)
+        listed = [(uid, sizes[uid]) for uid in uids if uid in sizes]
+        for chunk in grouped(listed, lambda p: p[1], count=self.chunk_size, size=self.chunk_bytes):
+            wanted = [uid for uid, _ in chunk]
+            with self._talking("het ophalen van berichten"):
+                response = self.client.fetch(wanted, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in wanted:
+                data = response.pop(uid, None)
+                body = data.get(b"BODY[]") if data is not None else None
+                if body is None:  # no answer, or BODY[] NIL: expunged since the listing
+                    log.info("Bericht %s is intussen uit de map verdwenen; overgeslagen.", uid)
+                    continue
                 yield FetchedMessage(
                     key=self.key(uid),
-                    raw=bytes(data[b"BODY[]"]),
+                    raw=bytes(body),
                     received_at=_aware(data.get(b"INTERNALDATE")),
                     uid=uid,
                     uidvalidity=self.uidvalidity,
                 )
+                del data, body
             del response
+
+    def _sizes(self, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE of each listed message still there, in as few FETCHes as a line allows."""
+        sizes: dict[int, int] = {}
+        for start in range(0, len(uids), SIZE_FETCH):
+            with self._talking("het opvragen van de berichtgroottes"):
+                response = self.client.fetch(uids[start : start + SIZE_FETCH], ["RFC822.SIZE"])
+            for uid, data in response.items():
+                if b"RFC822.SIZE" in data:
+                    sizes[uid] = int(data[b"RFC822.SIZE"])
+        for uid in uids:
+            if uid not in sizes:
+                log.info("Bericht %s is intussen uit de map verdwenen; overgeslagen.", uid)
+        return sizes
 
     def file_away(self, keys: Iterable[str], *, quarantine: bool = False) -> None:
         """Move to the processed (or quarantine) folder; flag when there is no MOVE or no folder."""
@@ -138,20 +171,40 @@ class ImapMailbox:
             return
         folder = self.account.quarantine_folder if quarantine else self.account.processed_folder
         keyword = QUARANTINE_KEYWORD if quarantine else PROCESSED_KEYWORD
+        with self._talking("het wegzetten van verwerkte berichten"):
+            try:
+                self._file(uids, folder, keyword)
+            except IMAPClientError as exc:
+                if isinstance(exc, IMAPClientAbortError):
+                    raise  # the connection is gone: nothing more to try in this round
+                # Another worker may have moved some meanwhile ([EXPUNGEISSUED]): file the rest.
+                remaining = self.client.search(["UID", ",".join(map(str, uids))])
+                if remaining:
+                    try:
+                        self._file(remaining, folder, keyword)
+                    except IMAPClientError as again:
+                        if isinstance(again, IMAPClientAbortError):
+                            raise
+                        log.warning(
+                            "Kon %d bericht(en) niet wegzetten (%s); volgende ronde opnieuw.",
+                            len(remaining),
+                            exc,
+                        )
+
+    @contextlib.contextmanager
+    def _talking(self, doing: str) -> Iterator[None]:
+        """A connection that breaks while `doing` becomes a MailboxError that says what is safe."""
         try:
-            self._file(uids, folder, keyword)
-        except IMAPClientError as exc:
-            # Another worker may have moved some of them meanwhile ([EXPUNGEISSUED]): file the rest.
-            remaining = self.client.search(["UID", ",".join(map(str, uids))])
-            if remaining:
-                try:
-                    self._file(remaining, folder, keyword)
-                except IMAPClientError:
-                    log.warning(
-                        "Kon %d bericht(en) niet wegzetten (%s); volgende ronde opnieuw.",
-                        len(remaining),
-                        exc,
-                    )
+            yield
+        except CONNECTION_ERRORS as exc:
+            if isinstance(exc, MailboxError):
+                raise
+            a = self.account
+            raise MailboxError(
+                f"De verbinding met de IMAP-server {a.host}:{a.port} ging mis tijdens {doing} "
+                f"({exc.__class__.__name__}: {exc}). Wat al is opgeslagen blijft bewaard; "
+                "de volgende ronde probeert het opnieuw."
+            ) from exc
 
     def _file(self, uids: list[int], folder: str, keyword: str) -> None:
         if folder and self._can_move:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from intake.message import FetchedMessage
+
+log = logging.getLogger(__name__)
 
 
 class MaildirMailbox:
@@ -40,15 +43,19 @@ class MaildirMailbox:
         return [_unique_name(p) for p in files]
 
     def fetch(self, keys: Sequence[str]) -> Iterator[FetchedMessage]:
+        """One file at a time, read only when asked for: the pipeline's batches, bounded by count
+        and by bytes (a file's size), are all that is held. A file gone meanwhile is skipped."""
         for key in keys:
-            path = self._find(key)
-            if path is None:
+            try:
+                path = self._find(key)
+                if path is None:
+                    raise FileNotFoundError(key)
+                received_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                raw = path.read_bytes()
+            except FileNotFoundError:  # filed away by another worker since the listing
+                log.info("Bericht %s is intussen uit de map verdwenen; overgeslagen.", key)
                 continue
-            yield FetchedMessage(
-                key=key,
-                raw=path.read_bytes(),
-                received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            )
+            yield FetchedMessage(key=key, raw=raw, received_at=received_at)
 
     def file_away(self, keys: Iterable[str], *, quarantine: bool = False) -> None:
         folder = self.quarantine_folder if quarantine else self.processed_folder

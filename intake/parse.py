@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from intake.addresses import addresses
 from intake.message import Attachment, ParsedMessage
+from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.errors import MessageUnparseable
 
 if TYPE_CHECKING:
@@ -30,8 +31,17 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 MAX_TEXT = 200_000  # characters kept of a body; a complaint is never longer, spam can be
 
 
-def parse(raw: bytes, *, received_at: datetime) -> ParsedMessage:
-    """Parse one message. Raises `MessageUnparseable` when neither parser can read it."""
+def parse(
+    raw: bytes, *, received_at: datetime, max_bytes: int = MAX_MESSAGE_BYTES
+) -> ParsedMessage:
+    """Parse one message. Raises `MessageUnparseable` when neither parser can read it.
+
+    A message over `max_bytes` is read for its headers and text parts only (`intake.large`).
+    """
+    if len(raw) > max_bytes:
+        from intake.large import parse_large
+
+        return parse_large(raw, received_at=received_at)
     if not raw.strip():
         raise MessageUnparseable("het bericht is leeg (0 bytes of alleen witruimte)")
     data = _normalise(raw)

@@ -7,11 +7,13 @@ install and what the server itself logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import pwd
 import re
 import shutil
+import signal
 import smtplib
 import socket
 import subprocess
@@ -118,12 +120,29 @@ class Dovecot:
             return f"klachten{self._count}", "geheim"
 
     def stop(self) -> None:
+        self.halt()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def halt(self) -> None:
+        """Stop the server, its open IMAP sessions included (as `systemctl stop dovecot` does:
+        Dovecot's master alone leaves them running), and keep its mailboxes."""
+        sessions = _descendants(self.process.pid)
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
+            self.process.wait()
+        for pid in sessions:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def restart(self) -> None:
+        """Start it again over the same mailboxes, on the same port."""
+        if self.process.poll() is None:
+            self.halt()
+        self.process = _run_dovecot(self.dir)
+        wait_for_port(self.port, 15, self.dir / "dovecot.log")
 
 
 def _mail_ids() -> tuple[int, int]:
@@ -201,11 +220,7 @@ def start_dovecot(*, tls: bool = False) -> Dovecot:
     if os.geteuid() == 0:
         users.chmod(0o640)
         shutil.chown(users, group="dovecot")
-    process = subprocess.Popen(
-        [binary, "-F", "-c", str(directory / "dovecot.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    process = _run_dovecot(directory)
     try:
         wait_for_port(port, 15, directory / "dovecot.log")
     except ServerDidNotStart:
@@ -214,6 +229,74 @@ def start_dovecot(*, tls: bool = False) -> Dovecot:
     if tls:
         wait_for_port(tls_port, 15, directory / "dovecot.log")
     return Dovecot(directory, port, process, tls_port=tls_port)
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs, from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            for child in map(int, task.read_text().split()):
+                found += [child, *_descendants(child)]
+    return found
+
+
+def _run_dovecot(directory: Path) -> subprocess.Popen[bytes]:
+    binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    return subprocess.Popen(
+        [binary, "-F", "-c", str(directory / "dovecot.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+
+
+class CuttingProxy:
+    """A TCP proxy on 127.0.0.1 in front of a server that drops the first connection after the
+    server has sent `cut_after` bytes: a network that fails in the middle of a response. Later
+    connections pass whole."""
+
+    def __init__(self, target_port: int, cut_after: int) -> None:
+        self.target_port = target_port
+        self.cut_after = cut_after
+        self.cuts = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._first = True
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            limit = self.cut_after if self._first else None
+            self._first = False
+            threading.Thread(target=self._pump, args=(server, client, limit), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, None), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, limit: int | None) -> None:
+        sent = 0
+        try:
+            while data := source.recv(65536):
+                if limit is not None and sent + len(data) >= limit:
+                    sink.sendall(data[: limit - sent])
+                    self.cuts += 1
+                    break
+                sink.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
 
 
 # -- PostgreSQL --------------------------------------------------------------------------------
