@@ -161,6 +161,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5)
     parser.add_argument("--megabytes", type=int, default=30, help="size of each attachment")
     parser.add_argument("--code", type=Path, default=REPOSITORY, help="checkout to run")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="an extra setting, e.g. --set max_message_bytes=50000000",
+    )  # fmt: skip
     args = parser.parse_args()
     code = args.code.resolve()
     print(
@@ -198,6 +202,9 @@ def main() -> None:
                     "KLACHTENBUS_POLL_INTERVAL_SECONDS": "5",
                     "KLACHTENBUS_LOG_LEVEL": "WARNING",
                 }
+                for setting in args.set:
+                    name, _, value = setting.partition("=")
+                    env[f"KLACHTENBUS_{name.upper()}"] = value
                 python = [sys.executable, "-m", "bot"]
                 subprocess.run(
                     [*python, "init"], env=env, cwd=code, check=True, capture_output=True

@@ -167,7 +167,7 @@ def pipeline_of(
         chunk_size=settings.fetch_chunk_size,
         chunk_bytes=settings.fetch_chunk_bytes,
         # the raw bytes of staged batches wait in this process until the helper is done
-        lookahead_bytes=2 * settings.fetch_chunk_bytes,
+        lookahead_bytes=settings.fetch_chunk_bytes,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
         fallback=lambda: InlinePreparer(recipe.build()),

@@ -132,7 +132,7 @@ class Pipeline:
         stop: threading.Event | None = None,
         fallback: Callable[[], Preparer] | None = None,
         lookahead: int = 16,
-        lookahead_bytes: int = 2 * CHUNK_BYTES,
+        lookahead_bytes: int = CHUNK_BYTES,
         auto_letter_pause: timedelta = timedelta(hours=24),
     ) -> None:
         """`fallback` builds an in-process preparer for when a helper process dies.
@@ -214,11 +214,15 @@ class Pipeline:
             # Stage the next batches (store them, hand them to the preparer) while earlier ones
             # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
-            held: dict[
-                int, int
-            ] = {}  # raw bytes of each waiting batch (by id), kept for the helper
+            held: dict[int, int] = {}  # raw bytes of each waiting batch (by id), for the helper
             batches = _batches(box.fetch(new), self.chunk_size, self.chunk_bytes)
             while True:
+                # Large messages: finish what waits before the next one is fetched, so one is
+                # in memory at a time, not one fetched while another is still being judged.
+                while waiting and sum(held[id(s)] for s in waiting) >= self.lookahead_bytes:
+                    taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
+                    if progress:
+                        progress(taken, len(new))
                 start = time.process_time()  # fetching is this process's work too
                 batch = next(batches, None)
                 if batch is None:

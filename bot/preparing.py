@@ -15,6 +15,7 @@ the rules) and its model load overlap the main process's start-up instead of fol
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import multiprocessing
@@ -103,6 +104,7 @@ class Preparer(Protocol):
 # Batches left waiting for each helper when this process takes one back: taking the last ones
 # left a helper with nothing to do while this process parsed, both waiting on each other.
 _KEEP_WAITING = 2
+_FLUSH_AFTER = 1_000_000  # bytes of a batch after which the pool's feeder is made to let go
 
 
 class CpuRate:
@@ -289,16 +291,26 @@ class ProcessPreparer:
         self._bytes += size
         self._messages += len(items)
         helper = self._pool.submit(_prepare_in_helper, self.recipe, items)
-        entry = (items, size, helper, caller)
-        self._handed.append(entry)
-        helper.add_done_callback(lambda done: self._relay(entry, done))
+        self._handed.append((items, size, helper, caller))
+        # The callback names the caller, not the batch: a future keeps its callbacks after it
+        # is done, and a callback holding the batch made a cycle that kept every batch's raw
+        # bytes alive until the cyclic collector ran (30 MB a large message, several at once).
+        helper.add_done_callback(functools.partial(self._relay, caller, size))
+        if size > _FLUSH_AFTER:
+            # The pool's feeder thread keeps the last batch it pickled until it pickles
+            # another: a call with nothing in it lets a large batch's pickle go at once.
+            self._pool.submit(_forked)
         return caller
 
-    def _relay(self, entry: Handed, done: Future[tuple[list[Prepared], float]]) -> None:
+    def _relay(
+        self, caller: Future[list[Prepared]], size: int, done: Future[tuple[list[Prepared], float]]
+    ) -> None:
         if done.cancelled():
             return  # taken back by `help`, which answers the caller itself
-        self._forget(entry)
-        _pass_on(done, entry[3], self._whole, entry[1], lambda prepared: prepared)
+        for entry in list(self._handed):
+            if entry[3] is caller:
+                self._forget(entry)
+        _pass_on(done, caller, self._whole, size, lambda prepared: prepared)
 
     def _forget(self, entry: Handed) -> None:
         with contextlib.suppress(ValueError):  # gone already: it finished as it was taken back
