@@ -322,14 +322,14 @@ class _Sink:
         self._data_commands += 1
         if self._data_commands == self._shut_down_at:
             return "421 4.3.2 Shutting down, try again later"
-        if self._data_commands == self._hold_at:
-            self.holding.set()
-            await asyncio.to_thread(self.released.wait, 60)
         self.received.append(
             Received(
                 envelope.mail_from or "", list(envelope.rcpt_tos), bytes(envelope.content or b"")
             )
         )
+        if self._data_commands == self._hold_at:  # taken, but the 250 is late
+            self.holding.set()
+            await asyncio.to_thread(self.released.wait, 60)
         return "250 Message accepted for delivery"
 
 
@@ -421,8 +421,8 @@ class SmtpSink:
         self._refuser = _Refuser(self.port)
 
     def hold(self, nth: int) -> None:
-        """The `nth` letter from now waits inside its DATA until `release()`; `holding` is set
-        while it waits. The letter counts as received once released."""
+        """The `nth` letter from now is received, but its 250 waits until `release()`: a client
+        killed meanwhile cannot know it arrived. `holding` is set while it waits."""
         self.handler._hold_at = self.handler._data_commands + nth
         self.handler.holding.clear()
         self.handler.released.clear()
