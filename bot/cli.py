@@ -166,7 +166,7 @@ def poll(
     console.print(
         f"Gelezen: {summary.stored} nieuw van {summary.seen} in de map. {kinds}. "
         f"Dubbel: {summary.duplicates}. Onleesbaar: {summary.failed}. "
-        f"Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed}."
+        f"Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed + sent.waiting}."
     )
     global _DONE_WITH_THE_HEAP
     _DONE_WITH_THE_HEAP = True

@@ -43,8 +43,8 @@ class SendSummary:
         self.sent += other.sent
         self.failed += other.failed
         self.abandoned += other.abandoned
-        self.waiting = other.waiting if other.server_down else self.waiting
-        self.server_down = self.server_down or other.server_down
+        if other.server_down or other.sent or other.failed:  # a later run that got that far
+            self.waiting, self.server_down = other.waiting, other.server_down
 
 
 class Sender:
