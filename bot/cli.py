@@ -167,7 +167,8 @@ def poll(
     console.print(
         f"Gelezen: {summary.stored} nieuw van {summary.seen} in de map. {kinds}. "
         f"Dubbel: {summary.duplicates}. Onleesbaar of in quarantaine: {summary.failed}. "
-        f"{retrying}Bevestigingen verstuurd: {sent.sent}, nog in de wachtrij: {sent.failed}."
+        f"{retrying}Bevestigingen verstuurd: {sent.sent}, "
+        f"nog in de wachtrij: {sent.failed + sent.waiting}."
     )
     global _DONE_WITH_THE_HEAP
     _DONE_WITH_THE_HEAP = True

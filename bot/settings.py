@@ -88,9 +88,13 @@ class Settings(BaseSettings):
         15, ge=1, description="Hoe vaak de uitgaande post wordt verstuurd."
     )
     retry_base_seconds: float = Field(
-        30, gt=0, description="Eerste wachttijd na een mislukte verzending."
+        30,
+        gt=0,
+        description="Eerste wachttijd voor een brief die de SMTP-server weigerde (niet bij een storing).",
     )
-    retry_max_seconds: float = Field(3600, gt=0, description="Langste wachttijd tussen pogingen.")
+    retry_max_seconds: float = Field(
+        3600, gt=0, description="Langste wachttijd tussen pogingen voor één geweigerde brief."
+    )
     refile_after_seconds: float = Field(
         120,
         ge=0,

@@ -1,6 +1,14 @@
 """Outbox: render Dutch letters from templates and deliver them, once."""
 
-from outbox.delivery import FolderMailer, Mailer, RecipientRefused, SmtpAccount, SmtpMailer
+from outbox.delivery import (
+    FolderMailer,
+    LetterRefused,
+    Mailer,
+    RecipientRefused,
+    ServerUnavailable,
+    SmtpAccount,
+    SmtpMailer,
+)
 from outbox.digest import meldcode_signal
 from outbox.letters import (
     Acknowledgement,
@@ -15,9 +23,11 @@ __all__ = [
     "Acknowledgement",
     "Envelope",
     "FolderMailer",
+    "LetterRefused",
     "Mailer",
     "RecipientRefused",
     "RenderedLetter",
+    "ServerUnavailable",
     "SmtpAccount",
     "SmtpMailer",
     "acknowledgement",

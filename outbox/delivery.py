@@ -17,7 +17,9 @@ class Mailer(Protocol):
     def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None: ...
 
     def session(self) -> AbstractContextManager[Deliver]:
-        """A connection for a run of letters: no new login for every letter."""
+        """A connection for a run of letters, made on entering (raises ServerUnavailable when
+        it cannot be made): no letter is claimed before the server answers, and there is no
+        new login for every letter."""
         ...
 
 
@@ -25,8 +27,26 @@ class Deliver(Protocol):
     def __call__(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None: ...
 
 
-class RecipientRefused(DeliveryError):
+class ServerUnavailable(DeliveryError):
+    """The SMTP server could not be reached, refused the login, or dropped the connection.
+
+    No letter is to blame: stop the run and leave every letter due, without a backoff of its
+    own; the next send run tries once more. Check smtp_host, smtp_port and the server.
+    """
+
+
+class LetterRefused(DeliveryError):
+    """The server refused this letter on a working connection (sender or data refused, a 4xx
+    or 5xx for it): retry this letter later with its own backoff; send the next one now."""
+
+
+class RecipientRefused(LetterRefused):
     """The server refused this recipient; the connection is fine for the next letter."""
+
+
+# "Service not available, closing transmission channel": the server is going away, whatever
+# command it answers so.
+SERVICE_NOT_AVAILABLE = 421
 
 
 @dataclass(frozen=True)
@@ -53,48 +73,55 @@ class SmtpMailer:
 
     @contextmanager
     def session(self) -> Iterator[Deliver]:
-        """Connects on the first letter and stays connected for the rest of the run."""
-        connection: list[smtplib.SMTP] = []
+        """Connects before the first letter and stays connected for the rest of the run."""
+        smtp = self._connect()
 
         def deliver(raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
-            if not connection:
-                connection.append(self._connect())
             try:
-                connection[0].sendmail(sender, [recipient], raw)
+                smtp.sendmail(sender, [recipient], raw)
             except smtplib.SMTPRecipientsRefused as exc:
+                codes = {code for code, _ in exc.recipients.values()}
+                if codes == {SERVICE_NOT_AVAILABLE}:
+                    raise ServerUnavailable(self._gone(message_id, exc)) from exc
                 raise RecipientRefused(self._problem(message_id, exc)) from exc
-            except (OSError, smtplib.SMTPException) as exc:
-                raise DeliveryError(self._problem(message_id, exc)) from exc
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                if exc.smtp_code == SERVICE_NOT_AVAILABLE:
+                    raise ServerUnavailable(self._gone(message_id, exc)) from exc
+                raise LetterRefused(self._problem(message_id, exc)) from exc
+            except (OSError, smtplib.SMTPException) as exc:  # disconnected, timed out
+                raise ServerUnavailable(self._gone(message_id, exc)) from exc
 
         try:
             yield deliver
         finally:
-            if connection:
-                with suppress(OSError, smtplib.SMTPException):
-                    connection[0].quit()
+            with suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
 
     def _connect(self) -> smtplib.SMTP:
         a = self.account
         context = a.ssl_context or ssl.create_default_context()
+        smtp: smtplib.SMTP | None = None
         try:
             if a.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    a.host, a.port, timeout=a.timeout, context=context
-                )
+                smtp = smtplib.SMTP_SSL(a.host, a.port, timeout=a.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(a.host, a.port, timeout=a.timeout)
             if a.security == "starttls":
                 smtp.starttls(context=context)
             if a.user:
                 smtp.login(a.user, a.password)
+            smtp.ehlo_or_helo_if_needed()  # the server has answered before a letter is claimed
             return smtp
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(
-                f"De SMTP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "
-                "Controleer KLACHTENBUS_SMTP_USER en KLACHTENBUS_SMTP_PASSWORD."
-            ) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(
+            if smtp is not None:
+                smtp.close()
+            if isinstance(exc, smtplib.SMTPAuthenticationError):
+                raise ServerUnavailable(
+                    f"De SMTP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "
+                    "Controleer KLACHTENBUS_SMTP_USER en KLACHTENBUS_SMTP_PASSWORD; "
+                    "de brieven blijven in de wachtrij."
+                ) from exc
+            raise ServerUnavailable(
                 f"Kan de SMTP-server {a.host}:{a.port} niet bereiken ({exc.__class__.__name__}: "
                 f"{exc}); de brieven blijven in de wachtrij."
             ) from exc
@@ -102,8 +129,15 @@ class SmtpMailer:
     def _problem(self, message_id: str, exc: Exception) -> str:
         a = self.account
         return (
-            f"Kon brief {message_id} niet afgeven aan {a.host}:{a.port} "
+            f"De SMTP-server {a.host}:{a.port} weigerde brief {message_id} "
             f"({exc.__class__.__name__}: {exc}); hij blijft in de wachtrij."
+        )
+
+    def _gone(self, message_id: str, exc: Exception) -> str:
+        a = self.account
+        return (
+            f"De verbinding met de SMTP-server {a.host}:{a.port} viel weg tijdens brief "
+            f"{message_id} ({exc.__class__.__name__}: {exc}); de brieven blijven in de wachtrij."
         )
 
 

@@ -302,6 +302,18 @@ def due_letter_ids(session: Session, at: datetime, limit: int = 50) -> list[int]
     )
 
 
+def due_letter_count(session: Session, at: datetime) -> int:
+    """How many letters are due: what waits while the SMTP server is away."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Letter)
+            .where(Letter.status == LetterStatus.PENDING, Letter.next_attempt_at <= at)
+        )
+        or 0
+    )
+
+
 def claim_letter(session: Session, letter_id: int, at: datetime) -> Letter | None:
     """Take a letter for sending; only one worker can, the UPDATE's row count decides."""
     result = session.execute(
@@ -358,16 +370,19 @@ def claim_letters(session: Session, letter_ids: Sequence[int], at: datetime) -> 
     return sorted((ClaimedLetter(*row) for row in claimed), key=lambda letter: letter.id)
 
 
-def release_letters(session: Session, letter_ids: Sequence[int]) -> None:
-    """Give back claimed letters that were never handed to the mailer: pending again, as if
-    never claimed (a stop or a failed server came first)."""
+def release_letters(session: Session, letter_ids: Sequence[int], error: str | None = None) -> None:
+    """Give back claimed letters the server never took: pending again and due at once, as if
+    never claimed (a stop came first, or the server went away; `error` says why)."""
     if not letter_ids:
         return
     table = Letter.__table__
+    values: dict[str, Any] = {"status": LetterStatus.PENDING, "claimed_at": None}
+    if error is not None:
+        values["last_error"] = error[:2000]
     session.execute(
         update(table)
         .where(table.c.id.in_(list(letter_ids)), table.c.status == LetterStatus.SENDING)
-        .values(status=LetterStatus.PENDING, claimed_at=None, attempts=table.c.attempts - 1)
+        .values(attempts=table.c.attempts - 1, **values)
     )
 
 
@@ -410,11 +425,17 @@ def _acknowledged_events(session: Session, case_ids: Sequence[int], at: datetime
 
 
 def letter_failed(session: Session, letter_id: int, error: str, retry_at: datetime) -> None:
-    letter = session.get(Letter, letter_id)
-    assert letter is not None
-    letter.status = LetterStatus.PENDING
-    letter.next_attempt_at = retry_at
-    letter.last_error = error[:2000]
+    """The server refused this letter: pending again, not before `retry_at`."""
+    session.execute(
+        update(Letter)
+        .where(Letter.id == letter_id)
+        .values(
+            status=LetterStatus.PENDING,
+            claimed_at=None,
+            next_attempt_at=retry_at,
+            last_error=error[:2000],
+        )
+    )
 
 
 def abandon_stale_claims(session: Session, older_than: timedelta) -> int:

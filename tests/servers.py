@@ -394,36 +394,128 @@ class Received:
 class _Sink:
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.connections = 0  # SMTP connections opened by clients since the sink started
+        self._data_commands = 0
+        self._hold_at = 0  # the DATA, counted from the start, that waits for `release`
+        self._shut_down_at = 0  # the DATA, counted from the start, answered 421
+        self.holding = threading.Event()
+        self.released = threading.Event()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        self._data_commands += 1
+        if self._data_commands == self._shut_down_at:
+            return "421 4.3.2 Shutting down, try again later"
         self.received.append(
             Received(
                 envelope.mail_from or "", list(envelope.rcpt_tos), bytes(envelope.content or b"")
             )
         )
+        if self._data_commands == self._hold_at:  # taken, but the 250 is late
+            self.holding.set()
+            await asyncio.to_thread(self.released.wait, 60)
         return "250 Message accepted for delivery"
 
 
+class _CountingSMTP(SMTP):
+    """aiosmtpd's server, counting the connections its clients open."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.event_handler.connections += 1
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _CountingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+class _Refuser:
+    """A server that is down but still listening: every connection gets a 421 and is closed."""
+
+    def __init__(self, port: int) -> None:
+        self.refused = 0
+        self._listener = socket.create_server(("127.0.0.1", port))
+        self._listener.settimeout(0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"smtp-421-{port}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                self.refused += 1
+                connection.sendall(b"421 4.3.2 Service not available, try again later\r\n")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._listener.close()
+
+
 class SmtpSink:
-    """aiosmtpd on 127.0.0.1; `stop()` and `start()` play an SMTP server that goes down and back."""
+    """aiosmtpd on 127.0.0.1; `stop()` and `start()` play an SMTP server that goes down and back,
+    `refuse()` one that answers every connection with 421, `hold()` one slow on a letter,
+    `shut_down_at()` one that goes away in the middle of a run."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.handler = _Sink()
         self._controller: Controller | None = None
+        self._refuser: _Refuser | None = None
 
     @property
     def received(self) -> list[Received]:
         return self.handler.received
 
+    @property
+    def connections(self) -> int:
+        """SMTP connections clients opened since the last `start()`."""
+        return self.handler.connections
+
+    @property
+    def refused(self) -> int:
+        """Connections answered with 421 since the last `refuse()`."""
+        return self._refuser.refused if self._refuser else 0
+
     def start(self) -> None:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        if self._refuser is not None:
+            self._refuser.close()
+            self._refuser = None
+        self._controller = _Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self._controller.start()
+        self.handler.connections = 0  # not the controller's own check that it is up
 
     def stop(self) -> None:
+        self.release()  # a held letter must not keep the server from stopping
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+        if self._refuser is not None:
+            self._refuser.close()
+            self._refuser = None
+
+    def refuse(self) -> None:
+        """Go down, but keep the port: each connection is counted, answered 421 and closed."""
+        self.stop()
+        self._refuser = _Refuser(self.port)
+
+    def hold(self, nth: int) -> None:
+        """The `nth` letter from now is received, but its 250 waits until `release()`: a client
+        killed meanwhile cannot know it arrived. `holding` is set while it waits."""
+        self.handler._hold_at = self.handler._data_commands + nth
+        self.handler.holding.clear()
+        self.handler.released.clear()
+
+    def release(self) -> None:
+        self.handler.released.set()
+
+    def shut_down_at(self, nth: int) -> None:
+        """The `nth` letter from now is answered 421 (the server is going away), not received."""
+        self.handler._shut_down_at = self.handler._data_commands + nth
 
 
 # -- Mail that arrives -------------------------------------------------------------------------

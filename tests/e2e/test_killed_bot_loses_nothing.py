@@ -1,4 +1,5 @@
-"""`klachtenbus run` killed with SIGKILL mid-batch and started again: nothing lost, nothing twice."""
+"""`klachtenbus run` killed with SIGKILL mid-batch, or while sending, and started again: nothing
+lost, nothing twice, and no letter left for an officer that never reached the SMTP server."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from bot.sending import STALE_CLAIM
 from storage import Case, Letter, Store, StoredMessage
 from tests.builders import complaint, remark
 from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
+from tests.letter_helpers import queued_letters, statuses
 from tests.servers import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -125,3 +129,57 @@ def test_sigkill_mid_batch_then_restart(
     per_recipient = Counter(r for m in smtp.received for r in m.recipients)
     assert per_recipient == Counter({f"klager{n}@example.nl": 1 for n in range(1, 31)})
     assert mailbox.count("INBOX") == 0 and mailbox.count("Verwerkt") == 40
+
+
+LETTERS = 12
+HELD = 4  # the letter inside its SMTP transaction when the bot is killed
+
+
+def test_sigkill_while_sending_then_restart(
+    mailbox: MailboxAccount,
+    database_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+    smtp: SmtpSink,
+) -> None:
+    """Killed inside one letter's SMTP transaction: only that letter waits for an officer, the
+    letters never handed over go out after the restart at once, and none reaches the server twice."""
+    store = prepare_database(database_url, trained_model)
+    queued_letters(store, LETTERS)
+    smtp.hold(HELD)
+    log = tmp_path / "bot.log"
+    first = settings_for(mailbox, smtp, database_url, tmp_path, send_interval_seconds=3600)
+    bot = start_bot(environment_for(first), log)
+    try:
+        wait_until(smtp.handler.holding.is_set, 60, f"letter {HELD} to be in its SMTP transaction")
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+    # The letters before it are recorded, it alone is claimed, the others were never touched.
+    assert statuses(store) == Counter(
+        {"sent": HELD - 1, "sending": 1, "pending": LETTERS - HELD}
+    ), log.read_text()
+    assert len(smtp.received) == HELD  # the server has the held letter: the worst case for a resend
+    smtp.release()
+
+    second = settings_for(mailbox, smtp, database_url, tmp_path, send_interval_seconds=1)
+    bot = start_bot(environment_for(second), log)
+    try:
+        wait_until(
+            lambda: statuses(store)["sent"] == LETTERS - 1, 30, "the untouched letters to go out"
+        )
+        assert statuses(store)["sending"] == 1  # its claim has not expired: not sent again
+        with store.unit_of_work() as session:  # let the claim expire (five minutes in real life)
+            session.execute(
+                update(Letter)
+                .where(Letter.status == "sending")
+                .values(claimed_at=datetime.now(UTC) - STALE_CLAIM - timedelta(seconds=1))
+            )
+        wait_until(lambda: statuses(store)["uncertain"] == 1, 10, "the held letter to be 'onzeker'")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0, log.read_text()
+
+    assert statuses(store) == Counter({"sent": LETTERS - 1, "uncertain": 1})
+    per_recipient = Counter(r for m in smtp.received for r in m.recipients)
+    assert per_recipient == Counter({f"klager{n}@example.nl": 1 for n in range(1, LETTERS + 1)})

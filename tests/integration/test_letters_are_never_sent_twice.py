@@ -1,109 +1,46 @@
-"""Letters are claimed in small groups before they go out: a dead worker leaves at most one
-group 'onzeker' (uncertain), and no letter is ever handed to the mailer twice."""
+"""Each letter is claimed right before it is handed over: a dead worker leaves at most that
+one letter 'onzeker' (uncertain), the others stay pending, and no letter is ever handed to the
+mailer twice, also with two workers."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
-from bot.sending import CLAIM_BATCH, Sender
-from outbox.delivery import Deliver
-from storage import Case, Letter, Store, records
+from bot.sending import Sender
+from storage import Case, Letter, records
 from tests.builders import ORGANISATION
 from tests.conftest import prepare_database
+from tests.letter_helpers import RecordingMailer, queued_letters, statuses
 
-LETTERS = 2 * CLAIM_BATCH + 3
-
-
-class RecordingMailer:
-    """Counts every letter handed over; `during` runs at each handover."""
-
-    def __init__(self, during: Callable[[int], None] = lambda n: None) -> None:
-        self.handed: Counter[str] = Counter()
-        self.during = during
-
-    def deliver(self, raw: bytes, *, sender: str, recipient: str, message_id: str) -> None:
-        self.handed[message_id] += 1
-        self.during(sum(self.handed.values()))
-
-    @contextmanager
-    def session(self) -> Iterator[Deliver]:
-        yield self.deliver
+LETTERS = 23
 
 
-def queued_letters(store: Store, n: int = LETTERS) -> None:
-    """`n` registered complaints, each with its acknowledgement pending."""
-    with store.unit_of_work() as session:
-        numbers = records.next_case_sequences(session, 2026, n)
-        for sequence in numbers:
-            row_id = records.store_raw_many(
-                session,
-                "INBOX",
-                [(f"k{sequence}", b"Subject: x\r\n\r\nklacht", datetime.now(UTC), None, None)],
-            )[0]
-            case_id = records.add_cases(
-                session,
-                [
-                    {
-                        "number": f"K-2026-{sequence:04d}",
-                        "year": 2026,
-                        "sequence": sequence,
-                        "message_row_id": row_id,
-                        "received_at": datetime.now(UTC),
-                        "complainant_name": "Klager",
-                        "complainant_email": f"klager{sequence}@example.nl",
-                        "subject": "Klacht",
-                        "description": "Klacht",
-                        "procedure": "hss",
-                        "acknowledge_due": date(2026, 12, 1),
-                        "answer_due": date(2027, 1, 1),
-                        "flags": [],
-                    }
-                ],
-            )[0]
-            records.add_letters(
-                session,
-                [
-                    {
-                        "case_id": case_id,
-                        "purpose": "ontvangstbevestiging",
-                        "recipient": f"klager{sequence}@example.nl",
-                        "message_id": f"<brief-{sequence}@zorg-voorbeeld.nl>",
-                        "raw": b"Subject: bevestiging\r\n\r\n",
-                        "status": "pending",
-                        "last_error": None,
-                    }
-                ],
-            )
-
-
-def statuses(store: Store) -> Counter[str]:
-    with store.unit_of_work() as session:
-        return Counter(session.scalars(select(Letter.status)))
-
-
-def test_at_most_one_group_is_claimed_and_unrecorded_at_any_handover(
+def test_only_the_letter_being_handed_over_is_claimed(
     database_url: str, trained_model: tuple[Path, str]
 ) -> None:
-    """Whenever a letter is being handed over, a kill would leave at most CLAIM_BATCH unrecorded."""
+    """Whenever a letter is being handed over it is the only one claimed, at one commit per letter."""
     store = prepare_database(database_url, trained_model)
-    queued_letters(store)
-    unrecorded: list[int] = []
+    queued_letters(store, LETTERS)
+    claimed: list[int] = []
+    commits: list[None] = []
 
     def count_claimed(_: int) -> None:
-        unrecorded.append(statuses(store)["sending"])
+        claimed.append(statuses(store)["sending"])
 
     mailer = RecordingMailer(count_claimed)
+    event.listen(store.engine, "commit", lambda _connection: commits.append(None))
     summary = Sender(store, ORGANISATION, threading.Event()).send_due(mailer)
 
     assert summary.sent == LETTERS
-    assert max(unrecorded) <= CLAIM_BATCH and min(unrecorded) >= 1
+    assert set(claimed) == {1}
+    # One claim per letter (recording the one before), the last record, the first look-up;
+    # the checks above commit too, one per letter.
+    assert len(commits) <= 2 * LETTERS + 2
     assert set(mailer.handed.values()) == {1}
     assert statuses(store) == Counter({"sent": LETTERS})
     with store.unit_of_work() as session:
@@ -113,30 +50,30 @@ def test_at_most_one_group_is_claimed_and_unrecorded_at_any_handover(
     assert acknowledged == LETTERS
 
 
-def test_letters_of_a_dead_worker_become_uncertain_and_are_never_resent(
+def test_the_letter_of_a_dead_worker_becomes_uncertain_and_is_never_resent(
     database_url: str, trained_model: tuple[Path, str]
 ) -> None:
-    """A group claimed by a worker that died is marked 'onzeker' later, not sent again."""
+    """The letter a worker had claimed when it died is marked 'onzeker' later, not sent again."""
     store = prepare_database(database_url, trained_model)
-    queued_letters(store)
-    with store.unit_of_work() as session:  # a worker claims a group, then is killed
-        ids = records.due_letter_ids(session, datetime.now(UTC))[:CLAIM_BATCH]
-        dead = records.claim_letters(session, ids, datetime.now(UTC) - timedelta(hours=1))
+    queued_letters(store, LETTERS)
+    with store.unit_of_work() as session:  # a worker claims a letter, then is killed
+        first = records.due_letter_ids(session, datetime.now(UTC))[:1]
+        dead = records.claim_letters(session, first, datetime.now(UTC) - timedelta(hours=1))
     mailer = RecordingMailer()
     summary = Sender(store, ORGANISATION, threading.Event()).send_due_all(mailer)
 
-    assert summary.abandoned == CLAIM_BATCH
-    assert summary.sent == LETTERS - CLAIM_BATCH
+    assert summary.abandoned == 1
+    assert summary.sent == LETTERS - 1
     assert not {d.message_id for d in dead} & set(mailer.handed)
-    assert statuses(store) == Counter({"sent": LETTERS - CLAIM_BATCH, "uncertain": CLAIM_BATCH})
+    assert statuses(store) == Counter({"sent": LETTERS - 1, "uncertain": 1})
 
 
-def test_a_stop_gives_back_the_letters_not_yet_handed_over(
+def test_a_stop_leaves_the_letters_not_yet_handed_over_pending(
     database_url: str, trained_model: tuple[Path, str]
 ) -> None:
-    """Stopping halfway through a group records what went out and returns the rest untouched."""
+    """Stopping between letters records what went out and leaves the rest untouched."""
     store = prepare_database(database_url, trained_model)
-    queued_letters(store)
+    queued_letters(store, LETTERS)
     stop = threading.Event()
     mailer = RecordingMailer(lambda n: stop.set() if n == 3 else None)
     first = Sender(store, ORGANISATION, stop).send_due(mailer)
@@ -145,33 +82,61 @@ def test_a_stop_gives_back_the_letters_not_yet_handed_over(
     assert statuses(store) == Counter({"sent": 3, "pending": LETTERS - 3})
     with store.unit_of_work() as session:
         attempts = set(session.scalars(select(Letter.attempts).where(Letter.status == "pending")))
-        assert attempts == {0}  # given back as never tried
+        assert attempts == {0}  # never tried
         session.execute(update(Letter).values(next_attempt_at=datetime.now(UTC)))
     again = Sender(store, ORGANISATION, threading.Event()).send_due_all(mailer)
     assert again.sent == LETTERS - 3
     assert set(mailer.handed.values()) == {1}
 
 
-def test_sending_while_busy_claims_whole_groups_and_leaves_the_rest_pending(
+def test_sending_while_busy_stops_between_letters_and_leaves_the_rest_pending(
     database_url: str, trained_model: tuple[Path, str]
 ) -> None:
-    """Letters sent while the poll waits stop between groups; the send after it takes the rest, each once."""
+    """Letters sent while the poll waits stop after the letter under way; the next send takes the rest, each once."""
     store = prepare_database(database_url, trained_model)
-    queued_letters(store)
+    queued_letters(store, LETTERS)
     mailer = RecordingMailer()
     sender = Sender(store, ORGANISATION, threading.Event())
 
     def handed() -> int:
         return sum(mailer.handed.values())
 
-    # The helper is busy until the fifth letter: the group under way is finished, no other begun.
+    # The helper is busy until the fifth letter is handed over: no sixth is claimed.
     first = sender.send_while(mailer, lambda: handed() < 5)
-    assert first.sent == CLAIM_BATCH
-    assert statuses(store) == Counter({"sent": CLAIM_BATCH, "pending": LETTERS - CLAIM_BATCH})
-    second = sender.send_while(mailer, lambda: handed() < CLAIM_BATCH + 1)
-    assert second.sent == CLAIM_BATCH
+    assert first.sent == 5
+    assert statuses(store) == Counter({"sent": 5, "pending": LETTERS - 5})
+    second = sender.send_while(mailer, lambda: handed() < 12)
+    assert second.sent == 7
     assert sender.send_while(mailer, lambda: False).sent == 0
     rest = sender.send_due_all(mailer)
-    assert rest.sent == LETTERS - 2 * CLAIM_BATCH
+    assert rest.sent == LETTERS - 12
     assert set(mailer.handed.values()) == {1}
+    assert statuses(store) == Counter({"sent": LETTERS})
+
+
+def test_two_workers_never_hand_over_the_same_letter(
+    database_url: str, trained_model: tuple[Path, str]
+) -> None:
+    """Two senders working through the same queue at once: the claim's row count lets one take each letter."""
+    store = prepare_database(database_url, trained_model)
+    queued_letters(store, LETTERS)
+    both_busy = threading.Barrier(2, timeout=10)
+    mailers = [RecordingMailer(), RecordingMailer()]
+    for mailer in mailers:  # each waits at its first letter until the other has one too
+        mailer.during = lambda n: both_busy.wait() if n == 1 else None
+    summaries = []
+
+    def work(mailer: RecordingMailer) -> None:
+        summaries.append(Sender(store, ORGANISATION, threading.Event()).send_due_all(mailer))
+
+    workers = [threading.Thread(target=work, args=(mailer,)) for mailer in mailers]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    handed = mailers[0].handed + mailers[1].handed
+    assert set(handed.values()) == {1} and len(handed) == LETTERS
+    assert all(m.handed for m in mailers), "one worker sent everything: nothing was raced"
+    assert sum(s.sent for s in summaries) == LETTERS
     assert statuses(store) == Counter({"sent": LETTERS})
