@@ -113,7 +113,7 @@ class Settings(BaseSettings):
         description="Hoogstens zoveel bytes per IMAP FETCH en per verwerkingsronde; een groter bericht komt alleen.",
     )
     max_message_bytes: int = Field(
-        25_000_000,
+        50_000_000,
         ge=100_000,
         description="Een groter bericht wordt volledig bewaard, maar alleen op kopregels en tekst beoordeeld; bijlagen alleen op naam, type en grootte.",
     )
