@@ -250,15 +250,16 @@ class Pipeline:
             if self.stop.is_set():
                 log.info("Gestopt op verzoek na %d berichten.", taken)
             if not self.stop.is_set():
-                self._resume_and_file(box, summary)
+                self._resume_and_file(box, summary, set(keys))
         return summary
 
-    def _resume_and_file(self, box: Mailbox, summary: PollSummary) -> None:
+    def _resume_and_file(self, box: Mailbox, summary: PollSummary, listed: set[str]) -> None:
         """Judge what was stored but not recorded (a worker died, an attempt failed), and
-        file this mailbox's share of it away: a message quarantined now leaves the inbox now."""
+        file away those still in the folder: a message quarantined now leaves the inbox now.
+        (Others were filed away before, or belong to another folder or UIDVALIDITY.)"""
         outcomes = self.resume_outcomes()
         summary.resumed = len(outcomes)
-        mine = {key: o for (mailbox, key), o in outcomes.items() if mailbox == box.name}
+        mine = {k: o for (mailbox, k), o in outcomes.items() if mailbox == box.name and k in listed}
         failed = [k for k, o in mine.items() if o == MessageStatus.FAILED]
         self._file_away(box, failed, summary, quarantine=True)
         done = [k for k, o in mine.items() if o not in (MessageStatus.FAILED, MessageStatus.STORED)]
