@@ -14,7 +14,8 @@ from bot.detection import (
     load_detector,
     train_and_record,
 )
-from bot.pipeline import Organisation, Pipeline
+from bot.organisation import Organisation
+from bot.pipeline import Pipeline
 from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
 from bot.settings import Settings
 from classify import Thresholds

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.pipeline import Organisation
+from bot.organisation import Organisation
 from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome

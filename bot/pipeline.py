@@ -17,25 +17,23 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 import intake
-import outbox
+from bot.organisation import Organisation
 from bot.preparing import CpuRate, Prepared, Preparer
+from bot.registering import Complaint, Registrar
 from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage, same_mailbox
 from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MessageUnparseable
-from klachtenbus.vocabulary import Flag, Kind, LetterStatus, MessageStatus
-from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
-from rules import is_no_reply, new_text
+from klachtenbus.vocabulary import Flag, Kind, MessageStatus
+from procedures import Procedure, WorkingCalendar
+from rules import new_text
 from storage import Case, Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
 
-ACKNOWLEDGEMENT = "ontvangstbevestiging"
 FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existing case
 SYSTEM = "klachtenbus"
-MACHINE_MEMORY = timedelta(days=7)  # how long a sender that answered automatically is one
 MAX_REFERENCES = 50  # of a message's References, the newest, looked up for its case
-MAX_ADDRESS = 254  # characters in an address an SMTP server takes (RFC 5321's path, less <>)
 MAX_ATTEMPTS = 3  # tries to record a message before it is quarantined for an officer
 CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)
 
@@ -49,20 +47,6 @@ class Mailbox(Protocol):
     def __enter__(self) -> Mailbox: ...
     def __exit__(self, *exc: object) -> None: ...
     def file_away(self, keys: list[str], *, quarantine: bool = False) -> None: ...
-
-
-@dataclass(frozen=True)
-class Organisation:
-    address: str
-    name: str
-    postal_address: str = ""
-    meldcode_address: str | None = None  # who hears at once of signs of abuse
-    aliases: tuple[str, ...] = ()  # our other addresses: the IMAP and SMTP logins
-
-    def owns(self, address: str) -> bool:
-        """Whether a letter to `address` would land in one of our own mailboxes (any case,
-        any `+tag`): answering it could start a loop with ourselves."""
-        return any(same_mailbox(address, own) for own in (self.address, *self.aliases))
 
 
 @dataclass
@@ -89,24 +73,6 @@ class PollSummary:
             self.retrying += 1
         else:
             self.by_kind[outcome] = self.by_kind.get(outcome, 0) + 1
-
-
-@dataclass(frozen=True)
-class SenderHistory:
-    """A batch's senders as RFC 3834 sees them: the latest automatic letter to each (lower
-    case), including this batch's own, and who answered us automatically."""
-
-    last_letter: dict[str, datetime]
-    answered_automatically: set[str]
-
-
-@dataclass(frozen=True)
-class Complaint:
-    """A message judged a complaint, waiting to be registered with the rest of its batch."""
-
-    row_id: int
-    message: ParsedMessage
-    flags: list[str]
 
 
 @dataclass
@@ -158,6 +124,7 @@ class Pipeline:
         self.chunk_size = chunk_size
         self.refile_after = refile_after
         self.auto_letter_pause = auto_letter_pause
+        self.registrar = Registrar(organisation, procedure, calendar, auto_letter_pause)
         self.stop = stop or threading.Event()
         self.sender = Sender(store, organisation.address, self.stop)
 
@@ -309,7 +276,7 @@ class Pipeline:
                     if change:
                         changes.append(change)
                 records.update_messages(session, changes)
-                self.register_many(session, complaints)
+                self.registrar.register_many(session, complaints)
         except IntegrityError:  # another worker got there first: one commit each, with retry
             outcomes = self._one_by_one(work)
         except Exception as exc:
@@ -489,7 +456,7 @@ class Pipeline:
         complaints: list[Complaint] = []
         outcome, change = self._judge(session, row_id, states[row_id], prepared, None, complaints)
         records.update_messages(session, [change] if change else [])
-        self.register_many(session, complaints)
+        self.registrar.register_many(session, complaints)
         return outcome
 
     def _judge(
@@ -544,12 +511,12 @@ class Pipeline:
         if joined is not None:  # names a case it may not join: an officer decides
             change |= {"kind": Kind.UNCERTAIN, "reasons": [joined, *decision.reasons]}
             if Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
-                self.alert(session, row_id, message, None)
+                self.registrar.alert(session, row_id, message, None)
             return Kind.UNCERTAIN, change
         if decision.kind == Kind.COMPLAINT:
             complaints.append(Complaint(row_id, message, flags))
         elif Flag.MELDCODE in flags and decision.kind != Kind.OTHER:
-            self.alert(session, row_id, message, None)
+            self.registrar.alert(session, row_id, message, None)
         return decision.kind, change
 
     def follow_up(
@@ -633,204 +600,6 @@ class Pipeline:
         )
         return reason
 
-    def register(
-        self, session: Session, row_id: int, message: ParsedMessage, flags: list[str]
-    ) -> str:
-        """A case and its acknowledgement, in the caller's transaction; returns the case number."""
-        return self.register_many(session, [Complaint(row_id, message, flags)])[0]
-
-    def register_many(self, session: Session, complaints: list[Complaint]) -> list[str]:
-        """Cases and acknowledgements for a batch of complaints, in the caller's transaction.
-
-        One counter UPDATE per year takes a range of numbers (gap-free: the counter row stays
-        locked until the commit, and it is taken last, so the lock is held briefly), then one
-        INSERT for the cases and one for the letters. Numbers follow the batch's order.
-        """
-        if not complaints:
-            return []
-        dues = [deadlines(self.procedure, c.message.received_at, self.calendar) for c in complaints]
-        years: dict[int, list[int]] = {}
-        for i, due in enumerate(dues):
-            years.setdefault(due.received_on.year, []).append(i)
-        sequences = [0] * len(complaints)
-        for year in sorted(years):  # the same lock order in every worker
-            taken = records.next_case_sequences(session, year, len(years[year]))
-            for i, sequence in zip(years[year], taken, strict=True):
-                sequences[i] = sequence
-        numbers: list[str] = []
-        cases: list[dict[str, object]] = []
-        for complaint, due, sequence in zip(complaints, dues, sequences, strict=True):
-            message, sender = complaint.message, complaint.message.sender
-            year = due.received_on.year
-            numbers.append(f"K-{year}-{sequence:04d}")
-            answer = message.answer_address
-            cases.append(
-                {
-                    "number": numbers[-1],
-                    "year": year,
-                    "sequence": sequence,
-                    "message_row_id": complaint.row_id,
-                    "received_at": message.received_at,
-                    "complainant_name": (sender.name if sender else "")
-                    or (sender.email if sender else ""),
-                    "complainant_email": answer.email if answer else None,
-                    "subject": message.subject or "(geen onderwerp)",
-                    "description": message.text[:20_000],
-                    "procedure": self.procedure.key,
-                    "acknowledge_due": due.acknowledge_by or due.answer_by,
-                    "answer_due": due.answer_by,
-                    "flags": complaint.flags,
-                }
-            )
-        case_ids = records.add_cases(session, cases)
-        sent_at = datetime.now(UTC)
-        senders = self.sender_history(session, complaints)
-        letters = [
-            self._acknowledgement(session, c, due, number, case_id, sent_at, senders)
-            for c, due, number, case_id in zip(complaints, dues, numbers, case_ids, strict=True)
-        ]
-        records.add_letters(session, letters)
-        return numbers
-
-    def _acknowledgement(
-        self,
-        session: Session,
-        complaint: Complaint,
-        due: Deadlines,
-        number: str,
-        case_id: int,
-        sent_at: datetime,
-        senders: SenderHistory,
-    ) -> dict[str, object]:
-        """The letter row for one new case: rendered now, sent later (or withheld)."""
-        message = complaint.message
-        sender, address = message.sender, message.answer_address
-        facts = outbox.Acknowledgement(
-            case_number=number,
-            complainant_name=(sender.name if sender else "") or "",
-            subject=message.subject,
-            received_on=due.received_on,
-            acknowledge_by=due.acknowledge_by,
-            answer_by=due.answer_by,
-            procedure_title=self.procedure.title,
-            external_route=self.procedure.external_route,
-            organisation_name=self.organisation.name,
-            organisation_address=self.organisation.postal_address,
-        )
-        usable = address is not None and _sendable(address.email)
-        envelope = outbox.Envelope(
-            sender=self.organisation.address,
-            recipient=address.email if address and usable else "",
-            recipient_name=address.name if address and usable else "",
-            in_reply_to=message.message_id,
-            references=message.references,
-        )
-        letter = outbox.acknowledgement(
-            facts, envelope, sent_at=sent_at, own=self.procedure.letters, preset=self.procedure.key
-        )
-        status, reason, later = self.hold(message, complaint.flags, senders)
-        if reason:
-            log.info("Automatische bevestiging voor %s: %s", number, reason)
-        if later is None and status == LetterStatus.PENDING and address is not None:
-            senders.last_letter[address.email.lower()] = sent_at  # the next one waits
-        if Flag.MELDCODE in complaint.flags:
-            self.alert(session, complaint.row_id, message, (case_id, number))
-        return {
-            "case_id": case_id,
-            "purpose": ACKNOWLEDGEMENT,
-            "recipient": envelope.recipient or None,
-            "message_id": letter.message_id,
-            "raw": letter.raw,
-            "status": status,
-            "last_error": reason,
-            "next_attempt_at": later or sent_at,
-        }
-
-    def hold(
-        self, message: ParsedMessage, flags: list[str], senders: SenderHistory
-    ) -> tuple[LetterStatus, str | None, datetime | None]:
-        """Whether an automatic acknowledgement goes now, later (RFC 3834: at most one per
-        sender per day), or waits for an officer; and why."""
-        reason = self.unanswerable(message)
-        if reason:
-            return LetterStatus.WITHHELD, reason, None
-        if Flag.MELDCODE in flags:
-            return LetterStatus.WITHHELD, (
-                "meldcode: signalen van huiselijk geweld of kindermishandeling; een behandelaar "
-                "beslist over contact (klachtenbus letter send)"
-            ), None  # fmt: skip
-        assert message.answer_address is not None
-        address = message.answer_address.email
-        if address.lower() in senders.answered_automatically:
-            return LetterStatus.WITHHELD, (
-                f"{address} antwoordt automatisch (een automatisch antwoord in de afgelopen "
-                f"{MACHINE_MEMORY.days} dagen); stuur de bevestiging zelf met klachtenbus letter send"
-            ), None  # fmt: skip
-        last = senders.last_letter.get(address.lower())
-        if last is not None:
-            later = last + self.auto_letter_pause
-            return LetterStatus.PENDING, (
-                f"uitgesteld tot {later:%d-%m-%Y %H:%M} UTC: {address} kreeg al een automatische "
-                "brief (RFC 3834: hoogstens één per dag)"
-            ), later  # fmt: skip
-        return LetterStatus.PENDING, None, None
-
-    def sender_history(self, session: Session, complaints: list[Complaint]) -> SenderHistory:
-        """What RFC 3834 needs to know about a batch's senders, in two queries."""
-        addresses = [c.message.answer_address.email for c in complaints if c.message.answer_address]
-        now = datetime.now(UTC)
-        return SenderHistory(
-            last_letter=casework.last_automatic_letters(
-                session, addresses, now - self.auto_letter_pause
-            ),
-            answered_automatically=casework.machine_senders(
-                session, addresses, now - MACHINE_MEMORY
-            ),
-        )
-
-    def alert(
-        self,
-        session: Session,
-        row_id: int,
-        message: ParsedMessage,
-        case: tuple[int, str] | None,
-    ) -> None:
-        """Tell the meldcode's contact at once, complaint or not; sent like any letter, once."""
-        recipient = self.organisation.meldcode_address or self.organisation.address
-        signal = outbox.meldcode_signal(
-            case_number=case[1] if case else f"bericht {row_id} (geen zaak)",
-            subject=message.subject,
-            received_at=message.received_at,
-            reasons=["signalen van huiselijk geweld of kindermishandeling"],
-            sender=self.organisation.address,
-            recipient=recipient,
-            organisation_name=self.organisation.name,
-        )
-        casework.add_alert(
-            session,
-            case_id=case[0] if case else None,
-            message_row_id=row_id,
-            recipient=recipient,
-            message_id=signal.message_id,
-            raw=signal.raw,
-        )
-        log.warning("Meldcode-signaal in bericht %s: %s is gewaarschuwd", row_id, recipient)
-
-    def unanswerable(self, message: ParsedMessage) -> str | None:
-        """Why no automatic letter may go to this sender, or None."""
-        address = message.answer_address
-        if address is None:
-            return "geen bruikbaar afzenderadres"
-        if self.organisation.owns(address.email):
-            return "het adres is onze eigen klachtenmailbox"
-        if is_no_reply(address.email):
-            return f"{address.email} is een no-reply-adres"
-        if not address.email.isascii():  # would need SMTPUTF8, which few servers offer
-            return f"{address.email} bevat tekens buiten ASCII; stuur de bevestiging zelf"
-        if len(address.email) > MAX_ADDRESS:
-            return f"het adres is langer dan {MAX_ADDRESS} tekens (RFC 5321); geen echt adres"
-        return None
-
     def _file_away(
         self, box: Mailbox, keys: list[str], summary: PollSummary, quarantine: bool = False
     ) -> None:
@@ -852,11 +621,6 @@ def _who_and_what(session: Session, row: StoredMessage) -> None:
             session.flush()
     except Exception as exc:  # what could not be recorded before may not be now either
         log.debug("Afzender en onderwerp van bericht %s niet vastgelegd: %r", row.id, exc)
-
-
-def _sendable(address: str) -> bool:
-    """Whether an SMTP server can take this address at all (the rest is `unanswerable`)."""
-    return address.isascii() and len(address) <= MAX_ADDRESS
 
 
 def _connection_lost(exc: BaseException) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime
 from email.utils import make_msgid
 
 from bot.casework import Office
-from bot.pipeline import Organisation
+from bot.organisation import Organisation
 from procedures import WorkingCalendar, deadlines, load_preset
 from storage import Store, connect, migrate, records
 from tests.builders import ORGANISATION
