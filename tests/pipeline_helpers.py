@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from bot import bootstrap
 from bot.pipeline import Pipeline, PollSummary
 from bot.sending import SendSummary
 from bot.settings import Settings
+from intake import FetchedMessage
 from storage import Store
 from tests.conftest import prepare_database, settings_for
 
@@ -57,3 +59,28 @@ def bot_for(
     pipeline, store = pipeline_for(settings)
     request.addfinalizer(pipeline.close)
     return Bot(settings, pipeline, store)
+
+
+class MailboxBetween:
+    """A mailbox passed through unchanged, for a test to step in somewhere (override one
+    method): another client moving mail, a server going down mid-fetch."""
+
+    def __init__(self, mailbox: Any) -> None:
+        self.inner = mailbox
+
+    def __enter__(self) -> MailboxBetween:
+        self.inner.__enter__()
+        self.name, self.uidvalidity = self.inner.name, self.inner.uidvalidity
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.__exit__(*exc)
+
+    def keys(self) -> list[str]:
+        return list(self.inner.keys())
+
+    def fetch(self, keys: list[str]) -> Iterator[FetchedMessage]:
+        return iter(self.inner.fetch(keys))
+
+    def file_away(self, keys: list[str], *, quarantine: bool = False) -> None:
+        self.inner.file_away(keys, quarantine=quarantine)

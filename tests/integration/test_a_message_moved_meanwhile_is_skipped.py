@@ -15,37 +15,23 @@ from intake import FetchedMessage
 from storage import Case, StoredMessage
 from tests.builders import complaint
 from tests.conftest import MailboxAccount, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.pipeline_helpers import MailboxBetween, pipeline_for
 
 
-class OtherClientMoves:
+class OtherClientMoves(MailboxBetween):
     """The bot's mailbox; between its listing and its fetch another client moves some mail."""
 
     def __init__(self, mailbox: object, account: MailboxAccount, uids: list[int]) -> None:
-        self.inner = mailbox
+        super().__init__(mailbox)
         self.account = account
         self.uids = uids
-
-    def __enter__(self) -> OtherClientMoves:
-        self.inner.__enter__()  # type: ignore[attr-defined]
-        self.name, self.uidvalidity = self.inner.name, self.inner.uidvalidity  # type: ignore[attr-defined]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.inner.__exit__(*exc)  # type: ignore[attr-defined]
-
-    def keys(self) -> list[str]:
-        return self.inner.keys()  # type: ignore[attr-defined,no-any-return]
 
     def fetch(self, keys: list[str]) -> Iterator[FetchedMessage]:
         with self.account.client() as other:
             other.select_folder("INBOX")
             other.create_folder("Elders")
             other.move(self.uids, "Elders")
-        return self.inner.fetch(keys)  # type: ignore[attr-defined,no-any-return]
-
-    def file_away(self, keys: list[str], *, quarantine: bool = False) -> None:
-        self.inner.file_away(keys, quarantine=quarantine)  # type: ignore[attr-defined]
+        return super().fetch(keys)
 
 
 def test_a_message_moved_between_listing_and_fetch_is_skipped(

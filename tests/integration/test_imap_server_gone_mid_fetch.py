@@ -19,7 +19,7 @@ from klachtenbus.errors import MailboxError
 from storage import Case, Store, StoredMessage
 from tests.builders import complaint
 from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
-from tests.pipeline_helpers import pipeline_for
+from tests.pipeline_helpers import MailboxBetween, pipeline_for
 from tests.servers import CuttingProxy, Dovecot, start_dovecot
 
 SAFE = "Wat al is opgeslagen blijft bewaard; de volgende ronde probeert het opnieuw."
@@ -33,30 +33,16 @@ def own_dovecot() -> Iterator[Dovecot]:
     server.stop()
 
 
-class StopsAfterFirstChunk:
+class StopsAfterFirstChunk(MailboxBetween):
     """The bot's mailbox, with a server that goes down as soon as the first chunk is read."""
 
     def __init__(self, mailbox: object, dovecot: Dovecot, chunk: int) -> None:
-        self.inner = mailbox
+        super().__init__(mailbox)
         self.dovecot = dovecot
         self.chunk = chunk
 
-    def __enter__(self) -> StopsAfterFirstChunk:
-        self.inner.__enter__()  # type: ignore[attr-defined]
-        self.name, self.uidvalidity = self.inner.name, self.inner.uidvalidity  # type: ignore[attr-defined]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.inner.__exit__(*exc)  # type: ignore[attr-defined]
-
-    def keys(self) -> list[str]:
-        return self.inner.keys()  # type: ignore[attr-defined,no-any-return]
-
-    def file_away(self, keys: list[str], *, quarantine: bool = False) -> None:
-        self.inner.file_away(keys, quarantine=quarantine)  # type: ignore[attr-defined]
-
     def fetch(self, keys: list[str]) -> Iterator[FetchedMessage]:
-        for n, fetched in enumerate(self.inner.fetch(keys), start=1):  # type: ignore[attr-defined]
+        for n, fetched in enumerate(super().fetch(keys), start=1):
             yield fetched
             if n == self.chunk:
                 self.dovecot.halt()
