@@ -357,10 +357,12 @@ def label(
     message: Annotated[
         str, typer.Argument(help="Nummer uit `klachtenbus triage`, of de Message-ID.")
     ],
-    kind: Annotated[str, typer.Argument(help="complaint, remark of other")],
+    kind: Annotated[
+        str, typer.Argument(help="klacht, opmerking of automatisch (of complaint, remark, other)")
+    ],
     flag: Annotated[
         list[str] | None,
-        typer.Option("--flag", help="meldcode, withdrawal, appeal of followup; herhaalbaar."),
+        typer.Option("--flag", help="meldcode, intrekking, beroep of vervolg; herhaalbaar."),
     ] = None,
     door: Annotated[str, typer.Option("--door", help="Wie beslist.")] = "",
     notitie: Annotated[

@@ -20,6 +20,17 @@ from storage import ModelVersion, Store, StoredMessage, records
 
 log = logging.getLogger(__name__)
 LABEL_KINDS = (Kind.COMPLAINT, Kind.REMARK, Kind.OTHER)
+# What an officer may type: the Dutch words the interface uses, and the English values.
+KIND_WORDS: dict[str, Kind] = {k.value: k for k in LABEL_KINDS} | {
+    "klacht": Kind.COMPLAINT,
+    "opmerking": Kind.REMARK,
+    "automatisch": Kind.OTHER,
+}
+FLAG_WORDS: dict[str, Flag] = {f.value: f for f in Flag} | {
+    "intrekking": Flag.WITHDRAWAL,
+    "beroep": Flag.APPEAL,
+    "vervolg": Flag.FOLLOWUP,
+}
 
 
 class LabelRefused(KlachtenbusError):
@@ -63,17 +74,19 @@ def label(
     note: str | None = None,
 ) -> int:
     """Store who decided what about a message, and when. Returns the message number."""
-    try:
-        decided = Kind(kind)
-    except ValueError:
-        decided = None
-    if decided not in LABEL_KINDS:
-        raise LabelRefused(f"Soort '{kind}' bestaat niet; kies complaint, remark of other.")
-    unknown = [f for f in flags if f not in {x.value for x in Flag}]
+    decided = KIND_WORDS.get(kind.strip().lower())
+    if decided is None:
+        raise LabelRefused(
+            f"Soort '{kind}' bestaat niet; kies klacht, opmerking of automatisch "
+            "(of complaint, remark, other)."
+        )
+    unknown = [f for f in flags if f.strip().lower() not in FLAG_WORDS]
     if unknown:
         raise LabelRefused(
-            f"Onbekende vlag(gen): {', '.join(unknown)}; kies uit meldcode, withdrawal, appeal, followup."
+            f"Onbekende vlag(gen): {', '.join(unknown)}; kies uit meldcode, intrekking, beroep, "
+            "vervolg (of withdrawal, appeal, followup)."
         )
+    flags = [FLAG_WORDS[f.strip().lower()] for f in flags]
     if not officer.strip():
         raise LabelRefused("Zeg wie beslist: geef --door NAAM mee.")
     with store.unit_of_work() as session:

@@ -50,9 +50,11 @@ def test_triage_label_train_and_rollback(
         and "Vraag over het spreekuur" in queue.stdout
     )
 
-    wrong = cli(env, "label", "2", "klacht", "--door", "Fatima")
-    assert wrong.returncode == 2 and "kies complaint, remark of other" in wrong.stderr
-    done = cli(env, "label", "2", "remark", "--door", "Fatima", "--notitie", "Alleen een vraag.")
+    wrong = cli(env, "label", "2", "klachtje", "--door", "Fatima")
+    assert wrong.returncode == 2 and "kies klacht, opmerking of automatisch" in wrong.stderr
+    done = cli(
+        env, "label", "2", "opmerking", "--door", "Fatima", "--notitie", "Alleen een vraag."
+    )  # the Dutch word, as the interface names it
     assert done.returncode == 0, done.stderr
     assert "Triage: 0 wachten" in cli(env, "triage").stdout
     with store.unit_of_work() as session:
