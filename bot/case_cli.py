@@ -289,8 +289,8 @@ def _field(item: str) -> tuple[str, Any]:
     if field is None:
         raise KlachtenbusError(f"Veld '{name}' bestaat niet; kies uit {', '.join(FIELD_WORDS)}.")
     text: Any = value.strip() or None
-    if field == "satisfied" and text is not None:
-        text = text.lower() in ("ja", "j", "yes", "true", "1")
+    if field == "satisfied":
+        text = casework.satisfaction(value)
     if field == "outcome" and text is not None:
         text = _outcome(text).value
     return field, text

@@ -331,6 +331,19 @@ def extend(
         return Result(case.number, case.status, [letter])
 
 
+_SATISFACTION = {"ja": True, "j": True, "yes": True, "nee": False, "n": False, "no": False}
+
+
+def satisfaction(word: str) -> bool | None:
+    """Whether the complainant was satisfied: ja, nee, or onbekend (empty) as None."""
+    word = word.strip().lower()
+    if word in ("", "onbekend"):
+        return None
+    if word not in _SATISFACTION:
+        raise KlachtenbusError(f"Tevreden '{word}' bestaat niet; kies ja, nee of onbekend.")
+    return _SATISFACTION[word]
+
+
 def edit(
     store: Store,
     number: str,
@@ -349,6 +362,8 @@ def edit(
         raise KlachtenbusError(
             f"Oordeel '{changes['outcome']}' bestaat niet; kies uit {', '.join(Outcome)}."
         )
+    if not isinstance(changes.get("satisfied"), bool | None):
+        raise KlachtenbusError("Tevreden is ja, nee of onbekend.")
     with store.unit_of_work() as session:
         case = _case(session, number)
         before = {name: getattr(case, name) for name in changes}

@@ -182,6 +182,14 @@ def test_registration_fields_are_filled_in_and_each_change_is_kept(store: Store)
     )  # fmt: skip
     with pytest.raises(KlachtenbusError, match="Oordeel"):
         casework.edit(store, second, {"outcome": "heel erg"}, actor="Ank")
+    # satisfied: ja, nee or onbekend; "misschien" is refused, never stored as "niet tevreden"
+    assert [casework.satisfaction(w) for w in ("ja", "Nee", "onbekend", "")] == [
+        True, False, None, None,
+    ]  # fmt: skip
+    with pytest.raises(KlachtenbusError, match="kies ja, nee of onbekend"):
+        casework.satisfaction("misschien")
+    with pytest.raises(KlachtenbusError, match="Tevreden"):
+        casework.edit(store, second, {"satisfied": "misschien"}, actor="Ank")
     view = casework.show(store, hss, second)
     assert view.case["municipality"] == "Tilburg"
     assert view.events[-1]["details"]["team"] == [None, "Ambulant"]
