@@ -313,6 +313,11 @@ def digest(
         settings = load_settings()
         store, office = bootstrap.open_store(settings), bootstrap.office_of(settings)
         today = date.fromisoformat(datum) if datum else office.today()
+        if send and today != office.today():
+            raise KlachtenbusError(
+                f"--send verstuurt het overzicht van vandaag en legt escalaties vast in de zaken; "
+                f"bekijk {datum} zonder --send, of verstuur zonder --datum."
+            )
         if send:
             sent = send_digests(
                 store, office, settings.officers, bootstrap.mailer_of(settings), today=today

@@ -4,8 +4,13 @@ an overdue step goes to the next person in the preset's chain, once, and the cas
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
 
 from bot import casework
+from bot.cli import app
 from bot.digest import send_digests
 from outbox import SmtpAccount, SmtpMailer
 from tests.casework import office, register, store_at
@@ -46,3 +51,28 @@ def test_the_digest_warns_and_escalates_an_overdue_case(sqlite_url: str, smtp: S
         escalations[0]["actor"] == "klachtenbus" and escalations[0]["details"]["to"] == "directie"
     )
     assert view.case["escalation_level"] == 1
+
+
+def test_a_digest_of_another_day_is_only_shown_never_sent(
+    sqlite_url: str, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`digest --send --datum` of a later day would write real escalations into the cases'
+    histories: refused, and nothing is written; the same day without --send is shown."""
+    store = store_at(sqlite_url)
+    kika = office("kika")
+    number = register(store, kika, datetime(2026, 10, 1, 9, tzinfo=UTC))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("KLACHTENBUS_PROCEDURE", "kika")
+    monkeypatch.setenv("KLACHTENBUS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KLACHTENBUS_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("KLACHTENBUS_SMTP_SECURITY", "none")
+    runner = CliRunner()
+
+    refused = runner.invoke(app, ["digest", "--send", "--datum", "2027-03-01"])
+    assert refused.exit_code == 2 and "zonder --send" in refused.output
+    assert smtp.received == []
+    assert [e["kind"] for e in casework.show(store, kika, number).events] == []
+    shown = runner.invoke(app, ["digest", "--datum", "2027-03-01"], terminal_width=160)
+    assert shown.exit_code == 0 and number in shown.output
+    assert [e["kind"] for e in casework.show(store, kika, number).events] == []
