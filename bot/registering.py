@@ -222,7 +222,8 @@ class Registrar:
         """Tell the meldcode's contact at once, complaint or not; sent like any letter, once."""
         recipient = self.organisation.meldcode_address or self.organisation.address
         signal = outbox.meldcode_signal(
-            case_number=case[1] if case else f"bericht {row_id} (geen zaak)",
+            case_number=case[1] if case else None,
+            message_number=row_id,
             subject=message.subject,
             received_at=message.received_at,
             reasons=["signalen van huiselijk geweld of kindermishandeling"],

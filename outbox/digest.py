@@ -76,7 +76,8 @@ def digest_mail(
 
 def meldcode_signal(
     *,
-    case_number: str,
+    case_number: str | None,
+    message_number: int,
     subject: str,
     received_at: datetime,
     reasons: list[str],
@@ -84,17 +85,20 @@ def meldcode_signal(
     recipient: str,
     organisation_name: str,
 ) -> RenderedLetter:
-    """The internal alert when a complaint carries signs of domestic violence or child abuse:
-    the meldcode's route, not the complaint procedure, decides what happens next."""
+    """The internal alert when a message carries signs of domestic violence or child abuse,
+    a complaint (`case_number`) or not: the meldcode's route, not the complaint procedure,
+    decides what happens next."""
     context = {
         "case_number": case_number,
+        "message_number": message_number,
         "subject": one_line(subject),
         "received_at": received_at,
         "reasons": reasons,
         "organisation_name": organisation_name,
     }
-    subject = f"SPOED meldcode: {case_number} vraagt om een afweging"
-    headers = {"Importance": "high", "X-Klachtenbus-Case": case_number}
+    about = case_number or f"bericht {message_number} (geen zaak)"
+    subject = f"SPOED meldcode: {about} vraagt om een afweging"
+    headers = {"Importance": "high"} | ({"X-Klachtenbus-Case": case_number} if case_number else {})
     return _internal("meldcode", context, sender, recipient, subject, received_at, headers)
 
 

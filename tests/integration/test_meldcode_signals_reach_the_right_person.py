@@ -75,3 +75,8 @@ def test_a_meldcode_signal_alerts_at_once_and_holds_the_automatic_letter(
         r.message for r in smtp.received if case.number in str(r.message["Subject"])
     ).get_body(("plain",))
     assert body is not None and "klachtenbus case move" in body.get_content()
+    # The neighbour's message is no complaint: its alert says so and names no case command.
+    other = next(r.message for r in smtp.received if "geen zaak" in str(r.message["Subject"]))
+    text = other.get_body(("plain",)).get_content()
+    assert "in een binnengekomen bericht" in text and "niet als klacht geregistreerd" in text
+    assert "klachtenbus case" not in text and "X-Klachtenbus-Case" not in other
