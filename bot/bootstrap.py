@@ -178,9 +178,9 @@ def pipeline_of(
 
 def organisation_of(settings: Settings) -> Organisation:
     """Who we are; the IMAP and SMTP logins count as our own addresses when they are ones."""
-    assert settings.organisation_address
     return Organisation(
-        address=settings.organisation_address,
+        # Commands that only read cases work without it; polling checks it at start.
+        address=settings.organisation_address or "klachten@localhost",
         name=settings.organisation_name,
         postal_address=settings.organisation_postal_address,
         meldcode_address=settings.meldcode_address,
@@ -194,9 +194,6 @@ def office_of(settings: Settings) -> Office:
     return Office(
         procedure=procedure,
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
-        organisation=Organisation(
-            address=settings.organisation_address or "klachten@localhost",
-            name=settings.organisation_name,
-            postal_address=settings.organisation_postal_address,
-        ),
+        organisation=organisation_of(settings),
+        auto_letter_pause=timedelta(hours=settings.auto_letter_pause_hours),
     )

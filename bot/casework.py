@@ -5,7 +5,7 @@ in, and the letters each step sends. The CLI and (later) the web UI call these f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ class Office:
     procedure: Preset
     calendar: WorkingCalendar
     organisation: Organisation
+    auto_letter_pause: timedelta = timedelta(hours=24)  # RFC 3834: one automatic letter a day
 
     def procedure_of(self, case: Case) -> Preset:
         """The preset the case was registered under, also after the admin switched presets."""

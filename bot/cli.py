@@ -374,13 +374,26 @@ def label(
 
     officer = door or os.environ.get("USER", "")
     try:
-        store = bootstrap.open_store(_settings())
-        number = labelling.label(
-            store, message, kind, flags=flag or [], officer=officer, note=notitie
-        )
+        settings = _settings()
+        store = bootstrap.open_store(settings)
+        decided = labelling.label(
+            store, message, kind, flags=flag or [], officer=officer, note=notitie,
+            office=bootstrap.office_of(settings),
+        )  # fmt: skip
     except KlachtenbusError as exc:
         _fail(exc)
-    console.print(f"Bericht {number} is vastgelegd als {_KIND_NL.get(kind, kind)} door {officer}.")
+    word = _KIND_NL.get(str(labelling.KIND_WORDS[kind.strip().lower()]), kind)
+    console.print(f"Bericht {decided.number} is vastgelegd als {word} door {officer}.")
+    if decided.case_number:
+        console.print(
+            f"Geregistreerd als zaak {decided.case_number}; de ontvangstbevestiging staat in de "
+            "wachtrij (klachtenbus case show " + decided.case_number + ")."
+        )
+    for other, their in decided.earlier:
+        console.print(
+            f"Let op: {other} besliste eerder '{_KIND_NL.get(their, their)}'; beide beslissingen "
+            "blijven bewaard."
+        )
 
 
 @app.command()

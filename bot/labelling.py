@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 import intake
+from bot.casework import Office
 from bot.detection import train_and_record
+from bot.registering import Complaint, Registrar
 from classify import LabelledMessage, load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind
 from rules import RuleSet
-from storage import ModelVersion, Store, StoredMessage, records
+from storage import ModelVersion, Store, StoredMessage, casework, records
 
 log = logging.getLogger(__name__)
 LABEL_KINDS = (Kind.COMPLAINT, Kind.REMARK, Kind.OTHER)
@@ -64,6 +68,16 @@ def triage(store: Store, limit: int = 200) -> list[Waiting]:
         ]
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What an officer's decision did: the message, the case it registered (a complaint that
+    had none), and the colleagues who decided otherwise before (kept beside it, not over it)."""
+
+    number: int
+    case_number: str | None = None
+    earlier: tuple[tuple[str, str], ...] = ()  # (officer, kind) of earlier, different labels
+
+
 def label(
     store: Store,
     reference: str,
@@ -72,8 +86,14 @@ def label(
     flags: list[str],
     officer: str,
     note: str | None = None,
-) -> int:
-    """Store who decided what about a message, and when. Returns the message number."""
+    office: Office | None = None,
+) -> Decided:
+    """Store who decided what about a message, and when.
+
+    With an `office`, a message decided to be a complaint that is no case yet is registered
+    in the same transaction, and its acknowledgement queued as for one the bot registered:
+    an officer's "this is a complaint" must start the legal term, not only teach the model.
+    """
     decided = KIND_WORDS.get(kind.strip().lower())
     if decided is None:
         raise LabelRefused(
@@ -95,6 +115,11 @@ def label(
             raise LabelRefused(
                 f"Bericht '{reference}' is niet gevonden; `klachtenbus triage` toont de nummers."
             )
+        earlier = tuple(
+            (other.officer, other.kind)
+            for other in records.labels_of(session, message.id)
+            if other.kind != decided
+        )
         records.add_label(
             session,
             message,
@@ -103,7 +128,37 @@ def label(
             officer=officer,
             note=note,
         )
-        return message.id
+        number = None
+        if decided == Kind.COMPLAINT and office is not None:
+            number = _register(session, office, message, sorted(set(flags)), officer)
+        return Decided(message.id, number, earlier)
+
+
+def _register(
+    session: Session, office: Office, message: StoredMessage, flags: list[str], officer: str
+) -> str | None:
+    """A case for a message an officer decided is a complaint, unless it has one already or
+    joined one as correspondence; returns the new case number."""
+    if records.case_or_correspondence_of(session, message.id):
+        return None
+    try:
+        parsed = intake.parse(records.raw_bytes(message), received_at=message.received_at)
+    except MessageUnparseable as exc:
+        raise LabelRefused(
+            f"Bericht {message.id} is onleesbaar ({exc}); registreer de klacht met de hand."
+        ) from exc
+    registrar = Registrar(
+        office.organisation, office.procedure, office.calendar, office.auto_letter_pause
+    )
+    (number,) = registrar.register_many(session, [Complaint(message.id, parsed, flags)])
+    case = casework.case_by_number(session, number)
+    assert case is not None
+    casework.add_event(
+        session, case, actor=officer, kind="register",
+        reason="door een behandelaar als klacht beoordeeld", details={"message": message.id},
+    )  # fmt: skip
+    log.info("Bericht %s door %s als klacht geregistreerd: %s", message.id, officer, number)
+    return number
 
 
 def labelled_messages(store: Store) -> list[LabelledMessage]:

@@ -17,6 +17,7 @@ from storage.models import (
     Case,
     CaseCounter,
     CaseEvent,
+    Correspondence,
     Label,
     Letter,
     MailboxState,
@@ -538,6 +539,25 @@ def add_label(
     label = Label(message_row_id=message.id, kind=kind, flags=flags, officer=officer, note=note)
     session.add(label)
     return label
+
+
+def labels_of(session: Session, message_row_id: int) -> list[Label]:
+    """Every officer's decision on one message, oldest first."""
+    return list(
+        session.scalars(
+            select(Label).where(Label.message_row_id == message_row_id).order_by(Label.id)
+        )
+    )
+
+
+def case_or_correspondence_of(session: Session, message_row_id: int) -> bool:
+    """Whether a message already is a case, or joined one as correspondence."""
+    found = session.scalar(select(Case.id).where(Case.message_row_id == message_row_id))
+    if found is None:
+        found = session.scalar(
+            select(Correspondence.id).where(Correspondence.message_row_id == message_row_id)
+        )
+    return found is not None
 
 
 def latest_labels(session: Session) -> list[tuple[Label, StoredMessage]]:
