@@ -526,6 +526,7 @@ def _queue(
     earlier = tuple(x.message_id for x in case.letters)
     envelope = Envelope(
         sender=office.organisation.address,
+        sender_name=office.organisation.name,
         recipient=case.complainant_email or "",
         recipient_name=facts.complainant_name,
         in_reply_to=complaint_id,

@@ -144,6 +144,7 @@ class Registrar:
         usable = address is not None and _sendable(address.email)
         envelope = outbox.Envelope(
             sender=self.organisation.address,
+            sender_name=self.organisation.name,
             recipient=address.email if address and usable else "",
             recipient_name=address.name if address and usable else "",
             in_reply_to=message.message_id,

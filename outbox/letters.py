@@ -119,6 +119,7 @@ class Envelope:
     recipient_name: str = ""
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
+    sender_name: str = ""  # the organisation's name, shown as the letter's sender
 
 
 def one_line(value: str, limit: int = 200) -> str:
@@ -255,7 +256,7 @@ def to_complainant(
     encoded already (`header_text`)."""
     message_id = new_message_id(envelope.sender)
     headers = [
-        ("From", envelope.sender),
+        ("From", formataddr((one_line(envelope.sender_name, 100), envelope.sender), "utf-8")),
         ("To", formataddr((one_line(envelope.recipient_name, 100), envelope.recipient), "utf-8")),
         ("Subject", subject),
         ("Date", format_datetime(sent_at)),

@@ -82,7 +82,7 @@ def test_complaints_are_registered_and_acknowledged_once(
 
     letter = next(m.message for m in smtp.received if "klager2@example.nl" in m.recipients)
     assert letter["Auto-Submitted"] == "auto-replied"
-    assert letter["From"] == ORGANISATION
+    assert letter["From"] == f"Stichting Zorg Voorbeeld <{ORGANISATION}>"  # name and address
     number = re.search(r"K-\d{4}-\d{4}", letter["Subject"]).group(0)  # type: ignore[union-attr]
     text = letter.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert number in text and "Uiterlijk" in text
