@@ -7,6 +7,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.casework import Office, dates
 from bot.pipeline import SYSTEM
@@ -106,7 +107,7 @@ def send_digests(
             per_officer[address].append(item.reminder)
     # Messages in quarantine go to whoever takes complaints in (the first step's handler).
     intake = _recipients(officers, office.organisation.address, None, _intake_role(office))
-    quarantined = quarantined_messages(store)
+    quarantined = quarantined_messages(store, ZoneInfo(office.procedure.time_zone))
     if quarantined:
         for address in intake:
             per_officer.setdefault(address, [])
@@ -131,11 +132,12 @@ def send_digests(
     return {address: len(items) for address, items in per_officer.items()}
 
 
-def quarantined_messages(store: Store) -> list[Quarantined]:
-    """What Klachtenbus kept but could not read or record, and no officer has decided on."""
+def quarantined_messages(store: Store, zone: ZoneInfo) -> list[Quarantined]:
+    """What Klachtenbus kept but could not read or record, and no officer has decided on;
+    when it came in, on the procedure's clock."""
     with store.unit_of_work() as session:
         return [
-            Quarantined(m.id, m.received_at, m.sender_email or "", m.error or "")
+            Quarantined(m.id, m.received_at.astimezone(zone), m.sender_email or "", m.error or "")
             for m in records.quarantined_undecided(session)
         ]
 

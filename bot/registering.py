@@ -231,6 +231,7 @@ class Registrar:
             sender=self.organisation.address,
             recipient=recipient,
             organisation_name=self.organisation.name,
+            time_zone=self.procedure.time_zone,
         )
         casework.add_alert(
             session,

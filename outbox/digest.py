@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 from outbox.letters import (
     RenderedLetter,
@@ -84,6 +85,7 @@ def meldcode_signal(
     sender: str,
     recipient: str,
     organisation_name: str,
+    time_zone: str = "Europe/Amsterdam",
 ) -> RenderedLetter:
     """The internal alert when a message carries signs of domestic violence or child abuse,
     a complaint (`case_number`) or not: the meldcode's route, not the complaint procedure,
@@ -92,7 +94,7 @@ def meldcode_signal(
         "case_number": case_number,
         "message_number": message_number,
         "subject": one_line(subject),
-        "received_at": received_at,
+        "received_at": received_at.astimezone(ZoneInfo(time_zone)),  # as the officer's clock
         "reasons": reasons,
         "organisation_name": organisation_name,
     }

@@ -6,6 +6,7 @@ procedure stops)."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -75,6 +76,8 @@ def test_a_meldcode_signal_alerts_at_once_and_holds_the_automatic_letter(
         r.message for r in smtp.received if case.number in str(r.message["Subject"])
     ).get_body(("plain",))
     assert body is not None and "klachtenbus case move" in body.get_content()
+    local = case.received_at.astimezone(ZoneInfo("Europe/Amsterdam"))  # the officer's clock
+    assert f"Ontvangen: {local:%d-%m-%Y %H:%M}" in body.get_content()
     # The neighbour's message is no complaint: its alert says so and names no case command.
     other = next(r.message for r in smtp.received if "geen zaak" in str(r.message["Subject"]))
     text = other.get_body(("plain",)).get_content()
