@@ -430,12 +430,24 @@ def release(
 def preview(
     store: Store, office: Office, number: str, purpose: str, *, reason: str = ""
 ) -> tuple[str, str]:
-    """A letter as the case would get it now, without storing or sending anything."""
+    """A letter as the case would get it now, without storing or sending anything.
+
+    A verdaging not yet given is shown as `extend` would send it: the old date beside the new
+    one (the preset's longest extension), and the reason the officer means to give.
+    """
+    if purpose == "verdaging" and not reason.strip():
+        raise KlachtenbusError(
+            "De reden van de verdaging staat in de brief: geef haar mee met --reden."
+        )
     with store.unit_of_work() as session:
         case = _case(session, number)
-        answer = _answer_step(office, case)
-        facts = _facts(office, case, reason=reason, previous_answer_by=answer.due)
         procedure = office.procedure_of(case)
+        previous = _answer_step(office, case).due
+        if purpose == "verdaging" and not case.extension_weeks and procedure.extension:
+            case.extension_weeks = _weeks(procedure.extension)  # undone below: only a preview
+            _sync_due(office, case)
+        facts = _facts(office, case, reason=reason, previous_answer_by=previous)
+        session.rollback()  # a preview changes nothing
         return render_text(purpose, facts, preset=procedure.key, own=procedure.letters)
 
 

@@ -105,6 +105,13 @@ def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
     assert answer_due(store, awb, number) == date(2026, 5, 18)
+    # The preview shows the letter extend would send: old and new date, and the reason.
+    with pytest.raises(KlachtenbusError, match="--reden"):
+        casework.preview(store, awb, number, "verdaging")
+    shown, _ = casework.preview(store, awb, number, "verdaging", reason="advies volgt")
+    assert "maandag 18 mei 2026" in shown and "donderdag 11 juni 2026" in shown
+    assert "advies volgt" in shown
+    assert answer_due(store, awb, number) == date(2026, 5, 18)  # the preview changed nothing
     result = casework.extend(
         store,
         awb,
