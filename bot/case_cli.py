@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -14,7 +16,7 @@ from rich.table import Table
 from bot import bootstrap, casework
 from bot.settings import load_settings
 from klachtenbus.errors import KlachtenbusError
-from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from klachtenbus.vocabulary import EVENT_LABELS, LETTER_LABELS, CaseStatus, Closure, Outcome
 from outbox import dutch_date
 from procedures.lifecycle import CLOSURE_LABELS, LABELS
 
@@ -91,6 +93,14 @@ def show(
         print(json.dumps({**vars(view), "steps": steps}, ensure_ascii=False, default=str))
         return
     c = view.case
+    zone = ZoneInfo(office.procedure.time_zone)
+
+    def local(moment: str | None) -> str:
+        """A stored moment as the officer's clock shows it: 03-12-2026 15:29."""
+        if not moment:
+            return ""
+        return f"{datetime.fromisoformat(moment).astimezone(zone):%d-%m-%Y %H:%M}"
+
     console.print(f"[bold]{c['number']}[/] — {c['subject']}  ({c['status_label']})")
     for label, key in (
         ("Klager", "complainant_name"), ("E-mail", "complainant_email"),
@@ -103,6 +113,10 @@ def show(
     ):  # fmt: skip
         if c.get(key) not in (None, ""):
             value = CLOSURE_LABELS.get(c[key], c[key]) if key == "closure" else c[key]
+            if key == "received_at":
+                value = local(c[key])
+            elif key == "satisfied":
+                value = "ja" if c[key] else "nee"
             console.print(f"  {label}: {value}")
     if c["flags"]:
         console.print(f"  Signalen: {', '.join(c['flags'])}")
@@ -124,20 +138,22 @@ def show(
     console.print(table)
     history = Table("Wanneer", "Wie", "Wat", "Waarom", title="Geschiedenis")
     for e in view.events:
-        what = e["kind"] if not e["to"] else f"{e['kind']}: {e['from']} → {e['to']}"
-        history.add_row(e["at"][:16].replace("T", " "), e["actor"], what, e["reason"] or "")
+        what = EVENT_LABELS.get(e["kind"], e["kind"])
+        if e["to"]:
+            what += f": {_status(e['from'])} → {_status(e['to'])}"
+        history.add_row(local(e["at"]), e["actor"], what, e["reason"] or "")
     console.print(history)
     mail = Table("Brief", "Status", "Aan", "Verstuurd", title="Brieven")
     for x in view.letters:
         mail.add_row(
             x["purpose"],
-            x["status"],
+            LETTER_LABELS.get(x["status"], x["status"]),
             x["recipient"] or "-",
-            x["sent_at"] or f"gepland {x['planned_for'][:10]}",
+            local(x["sent_at"]) if x["sent_at"] else f"gepland {local(x['planned_for'])}",
         )
     console.print(mail)
     for m in view.correspondence:
-        console.print(f"  Post van {m['from']} op {m['received_at'][:16]}: {m['subject']}")
+        console.print(f"  Post van {m['from']} op {local(m['received_at'])}: {m['subject']}")
 
 
 @case_app.command("move")
@@ -337,3 +353,13 @@ def digest(
             r.case_number, r.step, dutch_date(r.warn_by), state, ", ".join(item.recipients)
         )
     console.print(table)
+
+
+def _status(value: str | None) -> str:
+    """A case status in the officers' words."""
+    if not value:
+        return "-"
+    try:
+        return LABELS[CaseStatus(value)]
+    except ValueError:
+        return value

@@ -29,7 +29,7 @@ from bot.report_cli import report  # noqa: E402
 from bot.sending import SendSummary  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
-from klachtenbus.vocabulary import Flag  # noqa: E402
+from klachtenbus.vocabulary import LETTER_LABELS, Flag  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -597,13 +597,7 @@ _KIND_NL = {
     "other": "automatisch",
     "uncertain": "twijfel",
 }
-_LETTER_NL = {
-    "pending": "in wachtrij",
-    "sending": "wordt verstuurd",
-    "sent": "verstuurd",
-    "uncertain": "onzeker, controleren",
-    "withheld": "niet automatisch",
-}
+_LETTER_NL: dict[str, str] = dict(LETTER_LABELS)
 
 
 # Set when a command has committed, closed and printed everything: the process may then end

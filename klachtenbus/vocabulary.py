@@ -71,3 +71,23 @@ class LetterStatus(StrEnum):
     # have gone out. Never retried automatically, so nothing is sent twice; officers see it.
     UNCERTAIN = "uncertain"
     WITHHELD = "withheld"  # no answerable address: an officer must reply by hand
+
+
+# What officers read for each letter status and each kind of event in a case's history.
+LETTER_LABELS = {
+    LetterStatus.PENDING: "in wachtrij",
+    LetterStatus.SENDING: "wordt verstuurd",
+    LetterStatus.SENT: "verstuurd",
+    LetterStatus.UNCERTAIN: "onzeker, controleren",
+    LetterStatus.WITHHELD: "niet automatisch",
+}
+EVENT_LABELS = {
+    "move": "status",
+    "extend": "verdaging",
+    "edit": "gewijzigd",
+    "release": "brief vrijgegeven",
+    "escalate": "geëscaleerd",
+    "proposal": "voorstel",
+    "correspondence": "post van de klager",
+    "register": "geregistreerd",
+}
