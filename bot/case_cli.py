@@ -140,7 +140,7 @@ def show(
     for e in view.events:
         what = EVENT_LABELS.get(e["kind"], e["kind"])
         if e["to"]:
-            what += f": {_status(e['from'])} → {_status(e['to'])}"
+            what += f": {_status_label(e['from'])} → {_status_label(e['to'])}"
         history.add_row(local(e["at"]), e["actor"], what, e["reason"] or "")
     console.print(history)
     mail = Table("Brief", "Status", "Aan", "Verstuurd", title="Brieven")
@@ -355,7 +355,7 @@ def digest(
     console.print(table)
 
 
-def _status(value: str | None) -> str:
+def _status_label(value: str | None) -> str:
     """A case status in the officers' words."""
     if not value:
         return "-"

@@ -25,11 +25,15 @@ def test_case_show_is_dutch_on_the_procedures_clock(
     number = register(store, hss, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
     at = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
     casework.move(store, hss, number, CaseStatus.ACKNOWLEDGED, actor="Ank", reason="gebeld", now=at)
-    casework.move(store, hss, number, CaseStatus.INVESTIGATION, actor="Ank", reason="gesprek")
     monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
+    runner = CliRunner()
+    moved = runner.invoke(
+        app, ["case", "move", number, "onderzoek", "--door", "Ank", "--reden", "gesprek"]
+    )
+    assert moved.exit_code == 0, moved.output
 
-    shown = CliRunner().invoke(app, ["case", "show", number], terminal_width=200)
+    shown = runner.invoke(app, ["case", "show", number], terminal_width=200)
 
     assert shown.exit_code == 0, shown.output
     assert "Ontvangen: 03-03-2026 00:30" in shown.output
