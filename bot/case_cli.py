@@ -171,6 +171,10 @@ def move(
     brief: Annotated[
         Path | None, typer.Option(help="De ingevulde brief (bij bevindingen).")
     ] = None,
+    toelichting: Annotated[
+        str,
+        typer.Option(help="Tekst voor de klager in de brief van deze stap; --reden blijft intern."),
+    ] = "",
 ) -> None:
     """Zet een zaak een stap verder; de procedure bepaalt wat mag."""
     try:
@@ -181,7 +185,7 @@ def move(
         store, office = _office()
         result = casework.move(
             store, office, number, target, actor=door, reason=reden,
-            closure=closure, outcome=outcome, officer_text=text,
+            closure=closure, outcome=outcome, officer_text=text, letter_text=toelichting,
         )  # fmt: skip
     except KlachtenbusError as exc:
         _fail(exc)

@@ -169,9 +169,19 @@ def move(
     closure: Closure | None = None,
     outcome: Outcome | None = None,
     officer_text: str | None = None,
+    letter_text: str = "",
     now: datetime | None = None,
 ) -> Result:
-    """Move a case one step, store who/when/why, and queue the letter that step sends."""
+    """Move a case one step, store who/when/why, and queue the letter that step sends.
+
+    `reason` is for the case's history only; what the complainant reads is `letter_text`
+    (an internal note such as "klager is lastig" once went out verbatim).
+    """
+    if target == CaseStatus.CLOSED and closure == Closure.NOT_ADMISSIBLE and not letter_text:
+        raise KlachtenbusError(
+            "Wie niet-ontvankelijk wordt verklaard, hoort waarom: schrijf het in --toelichting "
+            "(die tekst komt in de brief; --reden blijft intern)."
+        )
     at = now or datetime.now(UTC)
     with store.unit_of_work() as session:
         case = _case(session, number)
@@ -195,7 +205,7 @@ def move(
         if outcome is not None:
             case.outcome = outcome.value
         result = Result(case.number, target)
-        facts = _facts(office, case, reason=reason)
+        facts = _facts(office, case, reason=letter_text)
         if target == CaseStatus.INVESTIGATION and current == CaseStatus.ADMISSIBILITY:
             result.letters.append(_queue(session, office, case, "ontvankelijkheid", facts, at))
         elif target == CaseStatus.FINDINGS_SENT:
@@ -205,7 +215,7 @@ def move(
         elif target == CaseStatus.CLOSED:
             assert closure is not None
             case.closure, case.closed_at = closure.value, at
-            facts = _facts(office, case, reason=reason)
+            facts = _facts(office, case, reason=letter_text)
             result.letters.append(_queue(session, office, case, "afsluiting", facts, at))
             if procedure.aftercare and closure != Closure.WITHDRAWN:
                 later = datetime.combine(

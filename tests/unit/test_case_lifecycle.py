@@ -179,6 +179,27 @@ def test_closing_sends_the_closing_letter_and_plans_the_aftercare(store: Store) 
     assert set(letters(store, second)) == {"afsluiting"}  # no aftercare after a withdrawal
 
 
+def test_the_reason_for_the_history_never_reaches_the_complainant(store: Store) -> None:
+    """`--reden` is kept in the case; only `--toelichting` goes into the letter, and a case
+    declared not admissible must say why to the complainant."""
+    hss = office("hss")
+    number = register(store, hss, at("2026-03-02"))
+    casework.move(
+        store, hss, number, S.CLOSED, actor="Ank", reason="klager is lastig, snel afsluiten",
+        closure=Closure.RESOLVED, letter_text="In ons gesprek van 3 maart is het opgelost.",
+    )  # fmt: skip
+    text = text_of(letters(store, number)["afsluiting"])
+    assert "In ons gesprek van 3 maart is het opgelost." in text
+    assert "lastig" not in text
+    assert casework.show(store, hss, number).events[-1]["reason"].startswith("klager is lastig")
+    other = register(store, hss, at("2026-03-03"), email="b@example.nl")
+    with pytest.raises(KlachtenbusError, match="--toelichting"):
+        casework.move(
+            store, hss, other, S.CLOSED, actor="Ank", reason="buiten termijn",
+            closure=Closure.NOT_ADMISSIBLE,
+        )  # fmt: skip
+
+
 def test_registration_fields_are_filled_in_and_each_change_is_kept(store: Store) -> None:
     hss = office("hss")
     first = register(store, hss, at("2026-03-02"))
