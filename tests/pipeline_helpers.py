@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,19 @@ class MailboxBetween:
 
     def file_away(self, keys: list[str], *, quarantine: bool = False) -> None:
         self.inner.file_away(keys, quarantine=quarantine)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Wait for something another process does, without sleeping longer than it takes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def count(store: Store, statement: object) -> int:
+    """A COUNT query's answer, in its own unit of work."""
+    with store.unit_of_work() as session:
+        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]

@@ -6,9 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,33 +14,20 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.sending import STALE_CLAIM
-from storage import Case, Letter, Store, StoredMessage
+from storage import Case, Letter, StoredMessage
 from tests.builders import complaint, remark
 from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
 from tests.letter_helpers import queued_letters, statuses
+from tests.pipeline_helpers import count, wait_until
 from tests.servers import SmtpSink
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def children_of(pid: int) -> list[int]:
     """The helper processes a running Klachtenbus forked."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def count(store: Store, statement: object) -> int:
-    with store.unit_of_work() as session:
-        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
 
 
 def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,10 @@ from sqlalchemy import func, select
 from bot import bootstrap
 from intake import FetchedMessage
 from klachtenbus.errors import MailboxError
-from storage import Case, Store, StoredMessage
+from storage import Case, StoredMessage
 from tests.builders import complaint
 from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
-from tests.pipeline_helpers import MailboxBetween, pipeline_for
+from tests.pipeline_helpers import MailboxBetween, count, pipeline_for, wait_until
 from tests.servers import CuttingProxy, Dovecot, start_dovecot
 
 SAFE = "Wat al is opgeslagen blijft bewaard; de volgende ronde probeert het opnieuw."
@@ -46,11 +45,6 @@ class StopsAfterFirstChunk(MailboxBetween):
             yield fetched
             if n == self.chunk:
                 self.dovecot.halt()
-
-
-def count(store: Store, statement: object) -> int:
-    with store.unit_of_work() as session:
-        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
 
 
 def account_on(dovecot: Dovecot) -> MailboxAccount:
@@ -136,15 +130,6 @@ def test_poll_once_says_what_happened_and_exits_non_zero(
         proxy.close()
     assert count(store, select(func.count()).select_from(Case)) == 10
     assert mailbox.count("INBOX") == 0
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def test_run_logs_one_dutch_line_and_the_next_poll_finishes(
