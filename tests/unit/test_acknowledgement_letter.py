@@ -98,7 +98,7 @@ def test_the_quick_header_writer_gives_the_standard_bytes(
     )
     sent_at = datetime(2026, 12, 23, 12, tzinfo=UTC)
     quick = outbox.acknowledgement(facts, envelope, sent_at=sent_at).raw
-    monkeypatch.setattr(letters, "SMTP_COMPAT", compat32.clone(linesep="\r\n"))
+    monkeypatch.setattr(letters, "fold_header", compat32.clone(linesep="\r\n").fold)
     monkeypatch.setattr(letters, "_SUBJECT_CHARSET", "utf-8")
     assert quick == outbox.acknowledgement(facts, envelope, sent_at=sent_at).raw
 
