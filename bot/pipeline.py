@@ -81,6 +81,7 @@ class Staged:
 
     stored: list[tuple[str, int]]  # (mailbox key, stored row id)
     future: Future[list[Prepared]]
+    size: int = 0  # raw bytes handed to the preparer, held until it is done with them
 
 
 class Pipeline:
@@ -181,12 +182,11 @@ class Pipeline:
             # Stage the next batches (store them, hand them to the preparer) while earlier ones
             # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
-            held: dict[int, int] = {}  # raw bytes of each waiting batch (by id), for the helper
             batches = _batches(box.fetch(new), self.chunk_size, self.chunk_bytes)
             while True:
                 # Large messages: finish what waits before the next one is fetched, so one is
                 # in memory at a time, not one fetched while another is still being judged.
-                while waiting and sum(held[id(s)] for s in waiting) >= self.lookahead_bytes:
+                while waiting and sum(s.size for s in waiting) >= self.lookahead_bytes:
                     taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
                     if progress:
                         progress(taken, len(new))
@@ -194,15 +194,14 @@ class Pipeline:
                 batch = next(batches, None)
                 if batch is None:
                     break
-                count, size = len(batch), sum(len(f.raw) for f in batch)
+                count = len(batch)
                 waiting.append(self.stage(box.name, batch, summary))
                 del batch  # its bytes now live only where the preparer holds them
-                held = {id(s): held[id(s)] for s in waiting[:-1]} | {id(waiting[-1]): size}
                 self._staging.measured(time.process_time() - start, count)
                 fetched += count
                 while waiting and (
                     len(waiting) > self.lookahead
-                    or sum(held[id(s)] for s in waiting) > self.lookahead_bytes
+                    or sum(s.size for s in waiting) > self.lookahead_bytes
                     or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
                 ):
                     taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
@@ -246,7 +245,8 @@ class Pipeline:
         """Commit the raw bytes, then hand the batch to the preparer."""
         stored = self._store_raw(mailbox, batch, summary)
         future = self.preparer.submit([(f.raw, f.received_at) for f, _ in stored])
-        return Staged([(f.key, row_id) for f, row_id in stored], future)
+        size = sum(len(f.raw) for f, _ in stored)
+        return Staged([(f.key, row_id) for f, row_id in stored], future, size)
 
     def finish(self, staged: Staged, summary: PollSummary) -> dict[str, str]:
         """Record the prepared decisions: one commit for the batch, or one each on a conflict."""

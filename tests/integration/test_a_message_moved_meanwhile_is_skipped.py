@@ -18,6 +18,14 @@ from tests.conftest import MailboxAccount, prepare_database, settings_for
 from tests.pipeline_helpers import MailboxBetween, pipeline_for
 
 
+def move_away(account: MailboxAccount, uids: list[int]) -> None:
+    """Another IMAP client moves these messages out of the INBOX."""
+    with account.client() as other:
+        other.select_folder("INBOX")
+        other.create_folder("Elders")
+        other.move(uids, "Elders")
+
+
 class OtherClientMoves(MailboxBetween):
     """The bot's mailbox; between its listing and its fetch another client moves some mail."""
 
@@ -27,10 +35,7 @@ class OtherClientMoves(MailboxBetween):
         self.uids = uids
 
     def fetch(self, keys: list[str]) -> Iterator[FetchedMessage]:
-        with self.account.client() as other:
-            other.select_folder("INBOX")
-            other.create_folder("Elders")
-            other.move(self.uids, "Elders")
+        move_away(self.account, self.uids)
         return super().fetch(keys)
 
 
@@ -74,10 +79,7 @@ class OtherClientMovesAfterSizes(OtherClientMoves):
         def fetch_then_move(uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
             answer = asked(uids, data)
             if data == ["RFC822.SIZE"]:
-                with self.account.client() as other:
-                    other.select_folder("INBOX")
-                    other.create_folder("Elders")
-                    other.move(self.uids, "Elders")
+                move_away(self.account, self.uids)
             return answer  # type: ignore[no-any-return]
 
         client.fetch = fetch_then_move
