@@ -119,12 +119,8 @@ class Pipeline:
         self.store = store
         self.preparer = preparer
         self.fallback = fallback
-        self.organisation = organisation
-        self.procedure = procedure
-        self.calendar = calendar
         self.chunk_size = chunk_size
         self.refile_after = refile_after
-        self.auto_letter_pause = auto_letter_pause
         self.registrar = Registrar(organisation, procedure, calendar, auto_letter_pause)
         self.stop = stop or threading.Event()
         self.sender = Sender(store, organisation.address, self.stop)
