@@ -315,36 +315,6 @@ def due_letter_count(session: Session, at: datetime) -> int:
     )
 
 
-def claim_letter(session: Session, letter_id: int, at: datetime) -> Letter | None:
-    """Take a letter for sending; only one worker can, the UPDATE's row count decides."""
-    result = session.execute(
-        update(Letter)
-        .where(Letter.id == letter_id, Letter.status == LetterStatus.PENDING)
-        .values(status=LetterStatus.SENDING, claimed_at=at, attempts=Letter.attempts + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return session.get(Letter, letter_id, populate_existing=True)
-
-
-def letter_sent(session: Session, letter_id: int, at: datetime) -> None:
-    """Record delivery; an acknowledgement moves its case from received to acknowledged."""
-    case_id, purpose = session.execute(
-        update(Letter)
-        .where(Letter.id == letter_id)
-        .values(status=LetterStatus.SENT, sent_at=at, last_error=None)
-        .returning(Letter.case_id, Letter.purpose)
-    ).one()
-    if purpose == "ontvangstbevestiging":
-        moved = session.scalars(
-            update(Case)
-            .where(Case.id == case_id, Case.status == CaseStatus.RECEIVED)
-            .values(status=CaseStatus.ACKNOWLEDGED, acknowledged_at=at)
-            .returning(Case.id)
-        ).all()
-        _acknowledged_events(session, moved, at)
-
-
 @dataclass(frozen=True)
 class ClaimedLetter:
     """A letter taken for sending: what the mailer needs, without an ORM object."""
