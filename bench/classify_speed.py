@@ -31,9 +31,9 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 import classify  # noqa: E402
-from bot.detection import Detection, as_message, training_set  # noqa: E402
 from classify import Thresholds  # noqa: E402
 from intake import ParsedMessage  # noqa: E402
+from office.detection import Detection, as_message, training_set  # noqa: E402
 from rules import judge, load_rules  # noqa: E402
 
 

@@ -205,7 +205,9 @@ def main() -> None:
                 for setting in args.set:
                     name, _, value = setting.partition("=")
                     env[f"KLACHTENBUS_{name.upper()}"] = value
-                python = [sys.executable, "-m", "bot"]
+                # older checkouts (given with --code) start from bot/, newer ones from cli/
+                entry = "cli" if (Path(code) / "cli" / "__main__.py").exists() else "bot"
+                python = [sys.executable, "-m", entry]
                 subprocess.run(
                     [*python, "init"], env=env, cwd=code, check=True, capture_output=True
                 )

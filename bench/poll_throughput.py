@@ -170,10 +170,10 @@ def run_size(
             "KLACHTENBUS_LOG_LEVEL": "WARNING",
         }
         subprocess.run(
-            [sys.executable, "-m", "bot", "init"], env=env, check=True, capture_output=True
+            [sys.executable, "-m", "cli", "init"], env=env, check=True, capture_output=True
         )
         poll_seconds, poll_rss, output, poll_cpu = timed_child(
-            [sys.executable, "-m", "bot", "poll", "--once"], env
+            [sys.executable, "-m", "cli", "poll", "--once"], env
         )
         floor_rate = n / floor_seconds
         poll_rate = n / poll_seconds

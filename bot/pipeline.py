@@ -17,14 +17,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 import intake
-from bot.organisation import Organisation
 from bot.preparing import CpuRate, Prepared, Preparer
-from bot.registering import Complaint, Registrar
 from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage, same_mailbox
 from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind, MessageStatus
+from office import SYSTEM, Organisation
+from office.registering import Complaint, Registrar
 from procedures import Procedure, WorkingCalendar
 from rules import new_text
 from storage import Case, Store, StoredMessage, casework, records
@@ -32,7 +32,6 @@ from storage import Case, Store, StoredMessage, casework, records
 log = logging.getLogger(__name__)
 
 FOLLOW_UP = "followup"  # the poll summary's word for mail that joined an existing case
-SYSTEM = "klachtenbus"
 MAX_REFERENCES = 50  # of a message's References, the newest, looked up for its case
 MAX_ATTEMPTS = 3  # tries to record a message before it is quarantined for an officer
 CASE_NUMBER = re.compile(r"\bK-\d{4}-\d{4,}\b", re.IGNORECASE)

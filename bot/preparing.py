@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from klachtenbus.errors import MessageUnparseable
 
 if TYPE_CHECKING:
-    from bot.detection import Detection, DetectionRecipe
     from classify import Decision
     from intake import ParsedMessage
+    from office.detection import Detection, DetectionRecipe
 
 Prepared: TypeAlias = "tuple[ParsedMessage, Decision] | MessageUnparseable"
 Items = list[tuple[bytes, datetime]]
@@ -165,7 +165,7 @@ def _warm_up(parent: int) -> None:
 
     import classify.detector  # noqa: F401  numpy; a model's tables load without scikit-learn
     import intake  # noqa: F401
-    from bot import detection  # noqa: F401  what a recipe unpickles into
+    from office import detection  # noqa: F401  what a recipe unpickles into
 
     settle_heap()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -12,29 +14,38 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.bootstrap import mailbox_of, mailer_of, office_of
-from bot.digest import send_digests
-from bot.pipeline import Pipeline
-from bot.settings import Settings
+from bot.pipeline import Mailbox, Pipeline
 from klachtenbus.errors import KlachtenbusError
+from klachtenbus.settings import Settings
 from outbox import Mailer
 
 log = logging.getLogger(__name__)
 
 
-def run(settings: Settings, pipeline: Pipeline) -> None:
+@dataclass(frozen=True)
+class Plan:
+    """What `klachtenbus run` does, handed in by the composition root: the worker knows how to
+    poll and send, not how the mailbox, the mail server or the officers' digest are built."""
+
+    settings: Settings
+    pipeline: Pipeline
+    mailbox: Callable[[], Mailbox]  # a fresh connection for each poll
+    mailer: Mailer
+    digest: Callable[[], int]  # sends the daily digests; returns how many officers got one
+    time_zone: str  # the procedure's, in which `digest_hour` is meant
+
+
+def run(plan_: Plan) -> None:
+    settings, pipeline = plan_.settings, plan_.pipeline
     stop = pipeline.stop
-    mailer = mailer_of(settings)
-    mailbox_of(
-        settings
-    )  # fail at start, not at the first poll, when the mailbox settings are wrong
+    plan_.mailbox()  # fail at start, not at the first poll, when the mailbox settings are wrong
     scheduler = BlockingScheduler(
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=UTC,
     )
 
-    plan(scheduler, settings, pipeline, mailer)
+    plan(scheduler, plan_)
 
     def shutdown(signum: int, _frame: FrameType | None) -> None:
         log.info(
@@ -55,12 +66,13 @@ def run(settings: Settings, pipeline: Pipeline) -> None:
     log.info("Klachtenbus is gestopt.")
 
 
-def plan(scheduler: BaseScheduler, settings: Settings, pipeline: Pipeline, mailer: Mailer) -> None:
+def plan(scheduler: BaseScheduler, plan_: Plan) -> None:
     """The jobs of `klachtenbus run`: poll and send at intervals, the digest every morning."""
+    settings, pipeline, mailer = plan_.settings, plan_.pipeline, plan_.mailer
 
     def poll() -> None:
         try:
-            summary = pipeline.poll(mailbox_of(settings))
+            summary = pipeline.poll(plan_.mailbox())
             if summary.stored or summary.failed:
                 log.info("Ronde klaar: %s", summary)
         except KlachtenbusError as exc:
@@ -74,12 +86,10 @@ def plan(scheduler: BaseScheduler, settings: Settings, pipeline: Pipeline, maile
         except KlachtenbusError as exc:
             log.error("Versturen mislukt: %s", exc)
 
-    office = office_of(settings)
-
     def digest() -> None:
         try:
-            sent = send_digests(pipeline.store, office, settings.officers, mailer)
-            log.info("Dagoverzicht verstuurd aan %d behandelaar(s).", len(sent))
+            sent = plan_.digest()
+            log.info("Dagoverzicht verstuurd aan %d behandelaar(s).", sent)
         except KlachtenbusError as exc:
             log.error("Dagoverzicht versturen mislukt: %s", exc)
 
@@ -94,6 +104,6 @@ def plan(scheduler: BaseScheduler, settings: Settings, pipeline: Pipeline, maile
         digest,
         "cron",
         hour=settings.digest_hour,
-        timezone=office.procedure.time_zone,
+        timezone=plan_.time_zone,
         id="digest",
     )

@@ -16,7 +16,7 @@ import email.utils
 import functools
 import re
 
-from intake.message import Address
+from klachtenbus.mail import Address
 
 # A run of what may not stand in a header line: controls (C0, DEL, C1), Unicode line breaks
 # and other whitespace.

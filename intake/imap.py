@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import imapclient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from intake.message import FetchedMessage
 from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MailboxError
+from klachtenbus.mail import FetchedMessage
 
 log = logging.getLogger(__name__)
 

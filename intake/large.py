@@ -12,9 +12,9 @@ import email.policy
 from datetime import datetime
 from typing import Any
 
-from intake.message import Attachment, ParsedMessage
 from intake.parse import _assemble, _normalise, _walk_text, decode_header, message_from_bytes
 from klachtenbus.errors import MessageUnparseable
+from klachtenbus.mail import Attachment, ParsedMessage
 
 
 class TextOnly(email.message.Message):

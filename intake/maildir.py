@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from intake.message import FetchedMessage
+from klachtenbus.mail import FetchedMessage
 
 log = logging.getLogger(__name__)
 

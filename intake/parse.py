@@ -16,9 +16,9 @@ from email.feedparser import BytesFeedParser
 from typing import TYPE_CHECKING
 
 from intake.addresses import addresses
-from intake.message import Attachment, ParsedMessage
 from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.errors import MessageUnparseable
+from klachtenbus.mail import Attachment, ParsedMessage
 
 if TYPE_CHECKING:
     import mailparser

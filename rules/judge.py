@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from intake.message import ParsedMessage
+from klachtenbus.mail import ParsedMessage
 from klachtenbus.vocabulary import Flag
 from rules.machine import machine_reasons
 from rules.quoting import new_text

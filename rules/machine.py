@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from intake.message import ParsedMessage
+from klachtenbus.mail import ParsedMessage
 
 # RFC 2369 list headers and the older Mailing-List: a list or newsletter server sent this.
 _LIST_HEADERS = frozenset(

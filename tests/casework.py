@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import make_msgid
 
-from bot.casework import Office
-from bot.organisation import Organisation
+from office import Office
+from office.organisation import Organisation
 from procedures import WorkingCalendar, deadlines, load_preset
 from storage import Store, connect, migrate, records
 from tests.builders import ORGANISATION

@@ -13,9 +13,9 @@ from typing import Any
 import imapclient
 import pytest
 
-from bot.detection import training_set
-from bot.settings import Settings, load_settings
 from classify import load_corpus, save, train
+from klachtenbus.settings import Settings, load_settings
+from office.detection import training_set
 from rules import load_rules
 from storage import Store, connect, migrate, records
 from tests.builders import ORGANISATION

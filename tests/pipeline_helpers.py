@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot import bootstrap
+import bootstrap
 from bot.pipeline import Pipeline, PollSummary
 from bot.sending import SendSummary
-from bot.settings import Settings
 from intake import FetchedMessage
+from klachtenbus.settings import Settings
 from storage import Store
 from tests.conftest import prepare_database, settings_for
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot import bootstrap, casework
-from bot.digest import send_digests
+import bootstrap
+from casework import cases
+from casework.digest import send_digests
 from outbox import dutch_date
 from procedures import preset_names
 from storage import Case
@@ -99,11 +100,11 @@ def test_a_preset_from_complaint_to_digest(
         numbers = list(session.scalars(select(Case.number).order_by(Case.id)))
         assert session.scalar(select(func.count(Case.id))) == 2
     christmas, koningsdag = numbers
-    assert len(casework.show(bot.store, office, christmas).correspondence) == 1
+    assert len(cases.show(bot.store, office, christmas).correspondence) == 1
 
     # More time for the Koningsdag complaint, announced before its term ends.
     before_the_term = datetime.combine(EXPECTED[preset][1][1], datetime.min.time(), UTC)
-    casework.extend(
+    cases.extend(
         bot.store, office, koningsdag, actor="Ank", reason="de medewerker is ziek",
         now=before_the_term.replace(hour=9),
     )  # fmt: skip

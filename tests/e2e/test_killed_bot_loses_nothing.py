@@ -32,7 +32,7 @@ def children_of(pid: int) -> list[int]:
 
 def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "cli", "run"],
         env=env,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import bootstrap
+import bootstrap
 from storage import Case, Letter
 from tests.builders import ORGANISATION, bounce, complaint, mail, out_of_office, remark
 from tests.conftest import MailboxAccount, prepare_database, settings_for

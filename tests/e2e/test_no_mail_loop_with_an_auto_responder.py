@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import bootstrap
+import bootstrap
 from klachtenbus.vocabulary import MessageStatus
 from storage import Case, StoredMessage
 from tests.builders import ORGANISATION, mail

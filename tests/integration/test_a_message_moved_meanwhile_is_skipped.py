@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import bootstrap
+import bootstrap
 from intake import FetchedMessage
 from storage import Case, StoredMessage
 from tests.builders import complaint

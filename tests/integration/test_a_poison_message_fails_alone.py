@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from bot import bootstrap
-from bot.digest import send_digests
+import bootstrap
 from bot.pipeline import MAX_ATTEMPTS, Pipeline
+from casework.digest import send_digests
 from storage import Case, StoredMessage, records
 from tests.builders import ORGANISATION, complaint
 from tests.conftest import MailboxAccount

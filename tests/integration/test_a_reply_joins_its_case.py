@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import bootstrap, casework
-from bot.digest import due_and_overdue
+import bootstrap
+from casework import cases
+from casework.digest import due_and_overdue
 from storage import Case
 from tests.builders import complaint, mail
 from tests.conftest import MailboxAccount
@@ -47,7 +48,7 @@ def test_a_withdrawal_in_a_reply_is_proposed_not_carried_out(
     assert summary.by_kind == {"followup": 1}
     assert bot.send().sent == 0
     number = str(letter["X-Klachtenbus-Case"])
-    view = casework.show(bot.store, office, number)
+    view = cases.show(bot.store, office, number)
     assert view.case["status"] == "acknowledged"  # nothing moves without an officer
     assert [m["subject"] for m in view.correspondence] == ["Mijn klacht"]
     acknowledged = view.events[0]
@@ -84,6 +85,4 @@ def test_a_follow_up_without_a_number_joins_the_senders_one_open_case(
     with bot.store.unit_of_work() as session:
         (number,) = session.scalars(select(Case.number)).all()
     assert summary.by_kind == {"followup": 1}
-    assert [m["subject"] for m in casework.show(bot.store, office, number).correspondence] == [
-        "Vraag"
-    ]
+    assert [m["subject"] for m in cases.show(bot.store, office, number).correspondence] == ["Vraag"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import bootstrap, casework
-from bot.labelling import triage
+import bootstrap
+from casework import cases
+from casework.labelling import triage
 from storage import Case
 from tests.builders import complaint, mail
 from tests.conftest import MailboxAccount
@@ -38,7 +39,7 @@ def test_a_stranger_naming_a_case_number_is_held_for_an_officer(
 
     assert summary.by_kind == {"uncertain": 1}
     assert bot.send().sent == 0
-    view = casework.show(bot.store, bootstrap.office_of(bot.settings), number)
+    view = cases.show(bot.store, bootstrap.office_of(bot.settings), number)
     assert view.correspondence == []
     (waiting,) = triage(bot.store)
     assert waiting.sender == "vreemde@example.org"
@@ -59,7 +60,7 @@ def test_the_complainant_naming_the_number_joins_the_case(
     summary = bot.poll()
 
     assert summary.by_kind == {"followup": 1}
-    view = casework.show(bot.store, bootstrap.office_of(bot.settings), number)
+    view = cases.show(bot.store, bootstrap.office_of(bot.settings), number)
     assert [m["subject"] for m in view.correspondence] == [f"Re: {number}"]
     assert triage(bot.store) == []
 
@@ -83,5 +84,5 @@ def test_someone_else_answering_our_letter_joins_the_case(
     summary = bot.poll()
 
     assert summary.by_kind == {"followup": 1}
-    view = casework.show(bot.store, bootstrap.office_of(bot.settings), number)
+    view = cases.show(bot.store, bootstrap.office_of(bot.settings), number)
     assert len(view.correspondence) == 1

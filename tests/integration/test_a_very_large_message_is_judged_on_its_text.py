@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import bootstrap
 import intake
-from bot import bootstrap
 from storage import Case, StoredMessage, records
 from tests.builders import complaint
 from tests.conftest import MailboxAccount, prepare_database, settings_for

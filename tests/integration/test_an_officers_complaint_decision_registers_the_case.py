@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot import bootstrap, labelling
+import bootstrap
+from casework import labelling
 from storage import Case, Label, Letter, StoredMessage
 from tests.builders import mail
 from tests.conftest import MailboxAccount

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import casework
-from bot.cli import app
-from bot.digest import send_digests
+from casework import cases
+from casework.digest import send_digests
+from cli.main import app
 from outbox import SmtpAccount, SmtpMailer
 from tests.casework import office, register, store_at
 from tests.servers import SmtpSink
@@ -44,7 +44,7 @@ def test_the_digest_warns_and_escalates_an_overdue_case(sqlite_url: str, smtp: S
     assert mails["directie@kika.example"]["Auto-Submitted"] == "auto-generated"
 
     send_digests(store, kika, OFFICERS, mailer, today=date(2026, 11, 4))
-    view = casework.show(store, kika, late)
+    view = cases.show(store, kika, late)
     escalations = [e for e in view.events if e["kind"] == "escalate"]
     assert len(escalations) == 1  # once per step, not every morning
     assert (
@@ -72,7 +72,7 @@ def test_a_digest_of_another_day_is_only_shown_never_sent(
     refused = runner.invoke(app, ["digest", "--send", "--datum", "2027-03-01"])
     assert refused.exit_code == 2 and "zonder --send" in refused.output
     assert smtp.received == []
-    assert [e["kind"] for e in casework.show(store, kika, number).events] == []
+    assert [e["kind"] for e in cases.show(store, kika, number).events] == []
     shown = runner.invoke(app, ["digest", "--datum", "2027-03-01"], terminal_width=160)
     assert shown.exit_code == 0 and number in shown.output
-    assert [e["kind"] for e in casework.show(store, kika, number).events] == []
+    assert [e["kind"] for e in cases.show(store, kika, number).events] == []

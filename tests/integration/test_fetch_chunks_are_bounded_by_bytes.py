@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot import bootstrap
+import bootstrap
 from intake.maildir import MaildirMailbox
 from intake.sizes import grouped
 from tests.builders import complaint, mail

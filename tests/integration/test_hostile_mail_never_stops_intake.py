@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot import bootstrap
+import bootstrap
 from storage import Case, Letter, StoredMessage, records
 from tests.builders import ORGANISATION
 from tests.conftest import prepare_database, settings_for

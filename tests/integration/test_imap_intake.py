@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot import bootstrap
+import bootstrap
 from intake.imap import PROCESSED_KEYWORD
 from storage import Case, StoredMessage, records
 from tests.builders import complaint, remark

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import bootstrap
+import bootstrap
 from intake import FetchedMessage
 from klachtenbus.errors import MailboxError
 from storage import Case, StoredMessage
@@ -117,7 +117,7 @@ def test_poll_once_says_what_happened_and_exits_non_zero(
     proxy = CuttingProxy(mailbox.port, cut_after=150_000)
     try:
         env = cli_env(mailbox, proxy.port, sqlite_url, tmp_path)
-        argv = [sys.executable, "-m", "bot", "poll", "--once"]
+        argv = [sys.executable, "-m", "cli", "poll", "--once"]
         first = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
         assert proxy.cuts == 1
         assert first.returncode == 2, first.stdout + first.stderr
@@ -143,7 +143,7 @@ def test_run_logs_one_dutch_line_and_the_next_poll_finishes(
     log = tmp_path / "bot.log"
     env = cli_env(mailbox, proxy.port, sqlite_url, tmp_path)
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "cli", "run"],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

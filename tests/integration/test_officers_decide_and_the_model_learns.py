@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot import bootstrap, labelling
+import bootstrap
+from casework import labelling
 from classify import load_corpus
 from storage import Label, ModelVersion, StoredMessage
 from tests.builders import complaint, remark
@@ -18,7 +19,7 @@ from tests.conftest import environment_for, prepare_database, settings_for
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "cli", *args],
         env=env | {"COLUMNS": "200"},
         capture_output=True,
         text=True,

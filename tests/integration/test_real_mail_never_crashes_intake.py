@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import bootstrap
+import bootstrap
 from storage import Case, StoredMessage, records
 from tests.conftest import MailboxAccount, prepare_database, settings_for
 from tests.corpus import real_messages

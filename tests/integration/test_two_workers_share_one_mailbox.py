@@ -31,7 +31,7 @@ def test_two_workers_register_each_message_exactly_once(
     )
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "bot", "poll", "--once"],
+            [sys.executable, "-m", "cli", "poll", "--once"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

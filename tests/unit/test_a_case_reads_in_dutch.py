@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import casework
-from bot.cli import app
+from casework import cases
+from cli.main import app
 from klachtenbus.vocabulary import CaseStatus
 from tests.casework import office, register, store_at
 
@@ -24,7 +24,7 @@ def test_case_show_is_dutch_on_the_procedures_clock(
     hss = office("hss")
     number = register(store, hss, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
     at = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-    casework.move(store, hss, number, CaseStatus.ACKNOWLEDGED, actor="Ank", reason="gebeld", now=at)
+    cases.move(store, hss, number, CaseStatus.ACKNOWLEDGED, actor="Ank", reason="gebeld", now=at)
     monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
     runner = CliRunner()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import casework
+from casework import cases
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from office import Office
 from outbox.case_letters import PURPOSES, LetterNotComplete
 from procedures import PresetError, preset_names
 from procedures.lifecycle import InvalidTransition
@@ -47,25 +48,25 @@ def text_of(letter: Letter) -> str:
     return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
-def answer_due(store: Store, hss: casework.Office, number: str) -> date:
-    return next(s.due for s in casework.show(store, hss, number).steps if s.step.role == "answer")
+def answer_due(store: Store, hss: Office, number: str) -> date:
+    return next(s.due for s in cases.show(store, hss, number).steps if s.step.role == "answer")
 
 
 def test_a_move_the_procedure_does_not_allow_says_what_is_possible(store: Store) -> None:
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
     with pytest.raises(InvalidTransition) as refused:
-        casework.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="te vroeg")
+        cases.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="te vroeg")
     assert "Mogelijk vanaf hier" in str(refused.value) and "onderzoek" in str(refused.value)
     with pytest.raises(InvalidTransition, match="kent geen ontvankelijkheidstoets"):
-        casework.move(store, hss, number, S.ADMISSIBILITY, actor="Ank", reason="toets")
+        cases.move(store, hss, number, S.ADMISSIBILITY, actor="Ank", reason="toets")
 
 
 def test_admissibility_where_the_preset_has_it_sends_its_letter(store: Store) -> None:
     ons = office("ons-welzijn")
     number = register(store, ons, at("2026-03-02"))
-    casework.move(store, ons, number, S.ADMISSIBILITY, actor="Ank", reason="toetsen")
-    result = casework.move(store, ons, number, S.INVESTIGATION, actor="Ank", reason="ontvankelijk")
+    cases.move(store, ons, number, S.ADMISSIBILITY, actor="Ank", reason="toetsen")
+    result = cases.move(store, ons, number, S.INVESTIGATION, actor="Ank", reason="ontvankelijk")
     assert result.letters == ["ontvankelijkheid"]
     assert "Uw klacht is ontvankelijk" in text_of(letters(store, number)["ontvankelijkheid"])
 
@@ -73,11 +74,11 @@ def test_admissibility_where_the_preset_has_it_sends_its_letter(store: Store) ->
 def test_every_move_is_kept_with_who_when_and_why(store: Store) -> None:
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
-    casework.move(
+    cases.move(
         store, hss, number, S.INVESTIGATION, actor="Ank Jansen", reason="hoor en wederhoor",
         now=at("2026-03-03"),
     )  # fmt: skip
-    (event,) = casework.show(store, hss, number).events
+    (event,) = cases.show(store, hss, number).events
     assert event["actor"] == "Ank Jansen" and event["reason"] == "hoor en wederhoor"
     assert (event["from"], event["to"]) == ("received", "investigation")
     assert event["at"].startswith("2026-03-03")
@@ -87,9 +88,9 @@ def test_suspension_stops_the_clock(store: Store) -> None:
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
     assert answer_due(store, hss, number) == date(2026, 4, 13)
-    casework.suspend(store, hss, number, actor="Ank", reason="geen reactie", now=at("2026-03-10"))
-    casework.resume(store, hss, number, actor="Ank", reason="klager belde", now=at("2026-03-20"))
-    view = casework.show(store, hss, number)
+    cases.suspend(store, hss, number, actor="Ank", reason="geen reactie", now=at("2026-03-10"))
+    cases.resume(store, hss, number, actor="Ank", reason="klager belde", now=at("2026-03-20"))
+    view = cases.show(store, hss, number)
     assert view.case["paused_days"] == 10 and view.case["status"] == "received"
     assert answer_due(store, hss, number) == date(2026, 4, 23)
 
@@ -98,7 +99,7 @@ def test_an_overdue_case_cannot_hide_its_overrun_by_being_suspended(store: Store
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
     with pytest.raises(InvalidTransition, match="al verstreken op 2026-04-13"):
-        casework.suspend(store, hss, number, actor="Ank", reason="te laat", now=at("2026-04-14"))
+        cases.suspend(store, hss, number, actor="Ank", reason="te laat", now=at("2026-04-14"))
 
 
 def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store) -> None:
@@ -107,12 +108,12 @@ def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store
     assert answer_due(store, awb, number) == date(2026, 5, 18)
     # The preview shows the letter extend would send: old and new date, and the reason.
     with pytest.raises(KlachtenbusError, match="--reden"):
-        casework.preview(store, awb, number, "verdaging")
-    shown, _ = casework.preview(store, awb, number, "verdaging", reason="advies volgt")
+        cases.preview(store, awb, number, "verdaging")
+    shown, _ = cases.preview(store, awb, number, "verdaging", reason="advies volgt")
     assert "maandag 18 mei 2026" in shown and "donderdag 11 juni 2026" in shown
     assert "advies volgt" in shown
     assert answer_due(store, awb, number) == date(2026, 5, 18)  # the preview changed nothing
-    result = casework.extend(
+    result = cases.extend(
         store,
         awb,
         number,
@@ -125,46 +126,42 @@ def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store
     text = text_of(letters(store, number)["verdaging"])
     assert "maandag 18 mei 2026" in text and "donderdag 11 juni 2026" in text
     assert "advies van de commissie volgt" in text
-    with pytest.raises(casework.ExtensionRefused, match="al eenmaal verdaagd"):
-        casework.extend(store, awb, number, actor="Ank", reason="nog eens", now=at("2026-05-12"))
+    with pytest.raises(cases.ExtensionRefused, match="al eenmaal verdaagd"):
+        cases.extend(store, awb, number, actor="Ank", reason="nog eens", now=at("2026-05-12"))
 
 
 def test_an_extension_after_the_term_has_passed_is_refused(store: Store) -> None:
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
-    with pytest.raises(casework.ExtensionRefused, match="verstreken"):
-        casework.extend(store, awb, number, actor="Ank", reason="te laat", now=at("2026-05-19"))
-    with pytest.raises(casework.ExtensionRefused, match="1 tot 4 weken"):
-        casework.extend(
-            store, awb, number, actor="Ank", reason="lang", weeks=6, now=at("2026-05-01")
-        )
+    with pytest.raises(cases.ExtensionRefused, match="verstreken"):
+        cases.extend(store, awb, number, actor="Ank", reason="te laat", now=at("2026-05-19"))
+    with pytest.raises(cases.ExtensionRefused, match="1 tot 4 weken"):
+        cases.extend(store, awb, number, actor="Ank", reason="lang", weeks=6, now=at("2026-05-01"))
 
 
 def test_the_findings_letter_is_a_frame_the_officer_completes(store: Store) -> None:
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
-    casework.move(store, hss, number, S.INVESTIGATION, actor="Ank", reason="onderzoek")
+    cases.move(store, hss, number, S.INVESTIGATION, actor="Ank", reason="onderzoek")
     with pytest.raises(LetterNotComplete, match="letter preview bevindingen"):
-        casework.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar")
-    frame, _ = casework.preview(store, hss, number, "bevindingen")
+        cases.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar")
+    frame, _ = cases.preview(store, hss, number, "bevindingen")
     with pytest.raises(LetterNotComplete, match="open plekken"):
-        casework.move(
+        cases.move(
             store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar", officer_text=frame
         )
     done = frame.replace("[VUL IN: met wie", "Wij spraken met u en de begeleider. [x").split("[")[0]
-    casework.move(
-        store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar", officer_text=done
-    )
+    cases.move(store, hss, number, S.FINDINGS_SENT, actor="Ank", reason="klaar", officer_text=done)
     assert "Wij spraken met u en de begeleider." in text_of(letters(store, number)["bevindingen"])
 
 
 def test_closing_sends_the_closing_letter_and_plans_the_aftercare(store: Store) -> None:
     hss = office("hss")
     first = register(store, hss, at("2026-03-02"))
-    casework.move(store, hss, first, S.INVESTIGATION, actor="Ank", reason="onderzoek")
+    cases.move(store, hss, first, S.INVESTIGATION, actor="Ank", reason="onderzoek")
     with pytest.raises(InvalidTransition, match="--oordeel"):
-        casework.move(store, hss, first, S.CLOSED, actor="Ank", reason="x", closure=Closure.RULED)
-    casework.move(
+        cases.move(store, hss, first, S.CLOSED, actor="Ank", reason="x", closure=Closure.RULED)
+    cases.move(
         store, hss, first, S.CLOSED, actor="Ank", reason="excuses gemaakt",
         closure=Closure.RULED, outcome=Outcome.PARTLY_WELL_FOUNDED, now=at("2026-03-20"),
     )  # fmt: skip
@@ -172,7 +169,7 @@ def test_closing_sends_the_closing_letter_and_plans_the_aftercare(store: Store) 
     assert "deels gegrond" in text_of(sent["afsluiting"])
     assert sent["nazorg"].next_attempt_at.date() == date(2026, 5, 1)  # six weeks later
     second = register(store, hss, at("2026-03-02"), email="b@example.nl")
-    casework.move(
+    cases.move(
         store, hss, second, S.CLOSED, actor="Ank", reason="klager trekt in",
         closure=Closure.WITHDRAWN,
     )  # fmt: skip
@@ -184,17 +181,17 @@ def test_the_reason_for_the_history_never_reaches_the_complainant(store: Store) 
     declared not admissible must say why to the complainant."""
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"))
-    casework.move(
+    cases.move(
         store, hss, number, S.CLOSED, actor="Ank", reason="klager is lastig, snel afsluiten",
         closure=Closure.RESOLVED, letter_text="In ons gesprek van 3 maart is het opgelost.",
     )  # fmt: skip
     text = text_of(letters(store, number)["afsluiting"])
     assert "In ons gesprek van 3 maart is het opgelost." in text
     assert "lastig" not in text
-    assert casework.show(store, hss, number).events[-1]["reason"].startswith("klager is lastig")
+    assert cases.show(store, hss, number).events[-1]["reason"].startswith("klager is lastig")
     other = register(store, hss, at("2026-03-03"), email="b@example.nl")
     with pytest.raises(KlachtenbusError, match="--toelichting"):
-        casework.move(
+        cases.move(
             store, hss, other, S.CLOSED, actor="Ank", reason="buiten termijn",
             closure=Closure.NOT_ADMISSIBLE,
         )  # fmt: skip
@@ -204,21 +201,21 @@ def test_registration_fields_are_filled_in_and_each_change_is_kept(store: Store)
     hss = office("hss")
     first = register(store, hss, at("2026-03-02"))
     second = register(store, hss, at("2026-06-02"))
-    casework.edit(
+    cases.edit(
         store, second, {"category": "bejegening", "team": "Ambulant", "municipality": "Tilburg"},
         actor="Ank",
     )  # fmt: skip
     with pytest.raises(KlachtenbusError, match="Oordeel"):
-        casework.edit(store, second, {"outcome": "heel erg"}, actor="Ank")
+        cases.edit(store, second, {"outcome": "heel erg"}, actor="Ank")
     # satisfied: ja, nee or onbekend; "misschien" is refused, never stored as "niet tevreden"
-    assert [casework.satisfaction(w) for w in ("ja", "Nee", "onbekend", "")] == [
+    assert [cases.satisfaction(w) for w in ("ja", "Nee", "onbekend", "")] == [
         True, False, None, None,
     ]  # fmt: skip
     with pytest.raises(KlachtenbusError, match="kies ja, nee of onbekend"):
-        casework.satisfaction("misschien")
+        cases.satisfaction("misschien")
     with pytest.raises(KlachtenbusError, match="Tevreden"):
-        casework.edit(store, second, {"satisfied": "misschien"}, actor="Ank")
-    view = casework.show(store, hss, second)
+        cases.edit(store, second, {"satisfied": "misschien"}, actor="Ank")
+    view = cases.show(store, hss, second)
     assert view.case["municipality"] == "Tilburg"
     assert view.events[-1]["details"]["team"] == [None, "Ambulant"]
     assert view.earlier_cases == [first]
@@ -230,7 +227,7 @@ def test_complainant_input_cannot_inject_headers_or_html(store: Store) -> None:
         store, hss, at("2026-03-02"), name="<script>alert(1)</script>",
         subject="Klacht\r\nBcc: iedereen@example.org",
     )  # fmt: skip
-    casework.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
+    cases.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
                   closure=Closure.RESOLVED)  # fmt: skip
     raw = letters(store, number)["afsluiting"].raw
     message = message_from_bytes(raw, policy=policy.default)
@@ -244,14 +241,14 @@ def test_every_preset_can_preview_every_letter(store: Store, preset: str) -> Non
     its = office(preset)
     number = register(store, its, at("2026-11-13"))
     for purpose in PURPOSES:
-        text, page = casework.preview(store, its, number, purpose, reason="omdat")
+        text, page = cases.preview(store, its, number, purpose, reason="omdat")
         assert number in text and number in page
         assert text.startswith("Beste Anna de Wit,")
 
 
 def test_an_unknown_case_says_where_to_look(store: Store) -> None:
-    with pytest.raises(casework.CaseNotFound, match="klachtenbus cases"):
-        casework.show(store, office(), "K-2026-9999")
+    with pytest.raises(cases.CaseNotFound, match="klachtenbus cases"):
+        cases.show(store, office(), "K-2026-9999")
 
 
 def test_officers_are_warned_by_the_earlier_of_the_legal_term_and_the_own_target(
@@ -259,7 +256,7 @@ def test_officers_are_warned_by_the_earlier_of_the_legal_term_and_the_own_target
 ) -> None:
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
-    answer = next(s for s in casework.show(store, awb, number).steps if s.step.role == "answer")
+    answer = next(s for s in cases.show(store, awb, number).steps if s.step.role == "answer")
     assert answer.due == date(2026, 5, 18)  # Ascension Day and a decree day move the legal end
     assert answer.target == date(2026, 5, 14)  # the plain six weeks, kept as the own target
     assert answer.warn_by == date(2026, 5, 14)
@@ -268,26 +265,24 @@ def test_officers_are_warned_by_the_earlier_of_the_legal_term_and_the_own_target
 def test_a_withheld_letter_goes_out_only_when_an_officer_releases_it(store: Store) -> None:
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"), email=None)
-    casework.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
+    cases.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
                   closure=Closure.RESOLVED)  # fmt: skip
     assert letters(store, number)["afsluiting"].status == "withheld"
     with pytest.raises(KlachtenbusError, match="--aan ADRES"):
-        casework.release(store, number, "afsluiting", actor="Ank", reason="adres gevonden")
+        cases.release(store, number, "afsluiting", actor="Ank", reason="adres gevonden")
     for wrong in ("Anna <anna@example.nl>", "anna@example.nl\r\nBcc: x@y.nl", "anna"):
         with pytest.raises(KlachtenbusError, match="geen bruikbaar e-mailadres"):
-            casework.release(
-                store, number, "afsluiting", actor="Ank", reason="adres", recipient=wrong
-            )
-    casework.release(
+            cases.release(store, number, "afsluiting", actor="Ank", reason="adres", recipient=wrong)
+    cases.release(
         store, number, "afsluiting", actor="Ank", reason="adres via de telefoon",
         recipient="anna@example.nl",
     )  # fmt: skip
     released = letters(store, number)["afsluiting"]
     assert released.status == "pending"
     assert message_from_bytes(released.raw, policy=policy.default)["To"] == "anna@example.nl"
-    assert casework.show(store, hss, number).events[-1]["kind"] == "release"
+    assert cases.show(store, hss, number).events[-1]["kind"] == "release"
     with pytest.raises(KlachtenbusError, match="niet tegengehouden"):
-        casework.release(store, number, "afsluiting", actor="Ank", reason="nog eens")
+        cases.release(store, number, "afsluiting", actor="Ank", reason="nog eens")
 
 
 def test_an_organisation_writes_its_own_letters(store: Store, tmp_path: Path) -> None:
@@ -299,7 +294,7 @@ def test_an_organisation_writes_its_own_letters(store: Store, tmp_path: Path) ->
     preset.write_text(hss.replace('key = "hss"', 'key = "hss"\nletters = "brieven"'))
     ours = office(str(preset))
     number = register(store, ours, at("2026-03-02"))
-    text, page = casework.preview(store, ours, number, "afsluiting")
+    text, page = cases.preview(store, ours, number, "afsluiting")
     assert text == f"Eigen afsluiting van {number}.\n"
     assert "Wij sluiten uw klacht" in page  # the HTML falls back to the shipped letter
     preset.write_text(hss.replace('key = "hss"', 'key = "hss"\nletters = "weg"'))

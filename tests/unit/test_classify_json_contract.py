@@ -19,7 +19,7 @@ FLAGS = {"meldcode", "withdrawal", "appeal", "followup"}
 
 def classify(files: list[Path], env: dict[str, str]) -> list[dict[str, object]]:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "classify", *map(str, files), "--json"],
+        [sys.executable, "-m", "cli", "classify", *map(str, files), "--json"],
         env=env,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 def demo(folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--dir", str(folder)],
+        [sys.executable, "-m", "cli", "demo", "--dir", str(folder)],
         capture_output=True,
         text=True,
         timeout=300,

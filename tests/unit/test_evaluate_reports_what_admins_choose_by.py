@@ -14,7 +14,7 @@ from tests.conftest import environment_for, settings_for
 def test_evaluate_reports_the_three_ways_side_by_side(tmp_path: Path) -> None:
     env = environment_for(settings_for(None, None, f"sqlite:///{tmp_path / 'x.db'}", tmp_path))
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "evaluate", "--json"],
+        [sys.executable, "-m", "cli", "evaluate", "--json"],
         env=env,
         capture_output=True,
         text=True,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.detection import DetectionRecipe
 from bot.preparing import Helpers, InlinePreparer, ProcessPreparer, fork_early
 from classify import Thresholds
 from klachtenbus.errors import MessageUnparseable
+from office.detection import DetectionRecipe
 from tests.builders import complaint, out_of_office, remark
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -80,7 +80,7 @@ def test_early_helpers_of_the_wrong_number_are_let_go(trained_model: tuple[Path,
         (["/usr/bin/klachtenbus", "cases"], {}),
         (["/usr/bin/klachtenbus", "poll", "--help"], {}),
         (["/usr/bin/klachtenbus", "poll", "--once"], {"KLACHTENBUS_HELPER_PROCESSES": "0"}),
-        (["/venv/bin/pytest", "poll"], {}),  # bot.cli imported by another program
+        (["/venv/bin/pytest", "poll"], {}),  # cli.main imported by another program
     ],
 )
 def test_only_the_polling_commands_fork_early(argv: list[str], environ: dict[str, str]) -> None:
@@ -89,8 +89,8 @@ def test_only_the_polling_commands_fork_early(argv: list[str], environ: dict[str
 
 
 def test_poll_forks_its_helper_early() -> None:
-    """`klachtenbus poll --once` and `python -m bot run` get a helper before their imports."""
-    for argv in (["/venv/bin/klachtenbus", "poll", "--once"], ["/src/bot/__main__.py", "run"]):
+    """`klachtenbus poll --once` and `python -m cli run` get a helper before their imports."""
+    for argv in (["/venv/bin/klachtenbus", "poll", "--once"], ["/src/cli/__main__.py", "run"]):
         early = fork_early(argv, {"KLACHTENBUS_HELPER_PROCESSES": "1"})
         assert early is not None and early.processes == 1
         early.pool.shutdown()

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 import intake
 import outbox
-from bot.bootstrap import organisation_of
-from bot.settings import load_settings
+from bootstrap import organisation_of
 from intake import Address, same_mailbox
 from intake.addresses import MAX_NAME, addresses, plausible_mailbox
 from klachtenbus.errors import MessageUnparseable
+from klachtenbus.settings import load_settings
 from tests.builders import ORGANISATION, complaint, with_address_headers
 from tests.corpus import real_messages
 

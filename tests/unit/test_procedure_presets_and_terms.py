@@ -28,7 +28,7 @@ PRESETS = [
 
 def show(name: str, received: str) -> list[dict[str, str]]:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "procedure", "show", name, "--received", received, "--json"],
+        [sys.executable, "-m", "cli", "procedure", "show", name, "--received", received, "--json"],
         capture_output=True, text=True, check=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "KLACHTENBUS_CONFIG": "/nonexistent.toml"},
     )  # fmt: skip

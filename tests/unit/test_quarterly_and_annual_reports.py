@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot import casework
-from bot.cli import app
-from bot.report import Count, PeriodInvalid, Report, collect, parse_period, report
-from bot.report_cli import write_csv
+from casework import cases
+from casework.reports import Count, PeriodInvalid, Report, collect, parse_period, report
+from cli.main import app
+from cli.reports import write_csv
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from office import Office
 from storage import Case, Store
 from tests.casework import office, register, store_at
 
@@ -37,7 +38,7 @@ class Quarter:
     """Four complaints received in 2026Q4 and one in September, worked as officers would."""
 
     store: Store
-    office: casework.Office
+    office: Office
     on_time: str
     late_answer: str
     still_open: str
@@ -45,15 +46,15 @@ class Quarter:
     september: str
 
 
-def _move(store: Store, hss: casework.Office, number: str, target: S, day: str, **kw: Any) -> None:
+def _move(store: Store, hss: Office, number: str, target: S, day: str, **kw: Any) -> None:
     text = FINDINGS if target == S.FINDINGS_SENT else None
-    casework.move(
+    cases.move(
         store, hss, number, target, actor="Ank", reason="werk", now=at(day), officer_text=text, **kw
     )
 
 
 def _fill(store: Store, number: str, **fields: Any) -> None:
-    casework.edit(store, number, dict(fields), actor="Ank")
+    cases.edit(store, number, dict(fields), actor="Ank")
 
 
 @pytest.fixture
@@ -84,10 +85,8 @@ def quarter(sqlite_url: str) -> Quarter:
     # Answer by 11-12 without the pause; suspended 20 days, so by 12-02; sent 11-25.
     suspended = register(store, hss, at("2026-10-01"))
     _move(store, hss, suspended, S.INVESTIGATION, "2026-10-02")
-    casework.suspend(
-        store, hss, suspended, actor="Ank", reason="geen reactie", now=at("2026-10-05")
-    )
-    casework.resume(store, hss, suspended, actor="Ank", reason="weer contact", now=at("2026-10-25"))
+    cases.suspend(store, hss, suspended, actor="Ank", reason="geen reactie", now=at("2026-10-05"))
+    cases.resume(store, hss, suspended, actor="Ank", reason="weer contact", now=at("2026-10-25"))
     _move(store, hss, suspended, S.FINDINGS_SENT, "2026-11-25")
     _move(store, hss, suspended, S.CLOSED, "2026-11-27", closure=Closure.RESOLVED)
     _fill(store, suspended, category="bejegening", team="jeugd", municipality="Oss",
@@ -151,7 +150,7 @@ def test_a_suspended_case_stays_within_term_by_its_paused_days(quarter: Quarter)
     """Findings sent 13 days after the plain six weeks, but the clock stood still for 20 days."""
     overdue = {o.number for o in q4(quarter).overruns}
     assert quarter.suspended not in overdue
-    steps = casework.show(quarter.store, quarter.office, quarter.suspended).steps
+    steps = cases.show(quarter.store, quarter.office, quarter.suspended).steps
     answer = next(s for s in steps if s.step.role == "answer")
     assert answer.due == date(2026, 12, 2)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from klachtenbus.settings import Settings
 from tests.corpus import REPOSITORY
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import classify
-from bot.detection import as_message
+from office.detection import as_message
 from rules import Marker, Rule, RuleSet, load_rules
 from rules.judge import _SHOUTING
 from rules.prefilter import Key, Prefilter, Where, requirements

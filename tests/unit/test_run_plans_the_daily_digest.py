@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
+import bootstrap
 from bot.scheduler import plan
 from outbox import FolderMailer
 from tests.pipeline_helpers import bot_for
@@ -22,7 +23,7 @@ def test_the_digest_goes_out_every_morning_in_amsterdam_time(
 ) -> None:
     bot = bot_for(request, None, None, sqlite_url, trained_model, tmp_path, digest_hour=7)
     scheduler = BackgroundScheduler(timezone=UTC)
-    plan(scheduler, bot.settings, bot.pipeline, FolderMailer(tmp_path / "uit"))
+    plan(scheduler, bootstrap.plan_of(bot.settings, bot.pipeline, FolderMailer(tmp_path / "uit")))
 
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"poll", "send", "digest"}

@@ -11,11 +11,11 @@ import pytest
 from sklearn.feature_extraction.text import strip_accents_unicode
 
 import classify
-from bot.detection import training_set
 from classify import Sample
 from classify.detector import Assessment, Detector
 from classify.scoring import _LowerWithoutAccents
 from klachtenbus.vocabulary import Kind
+from office.detection import training_set
 from rules import load_rules
 
 ODD_TEXTS = [

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import bootstrap
-from bot.settings import load_settings
+import bootstrap
 from klachtenbus.errors import SettingError
+from klachtenbus.settings import load_settings
 
 
 @pytest.fixture(autouse=True)

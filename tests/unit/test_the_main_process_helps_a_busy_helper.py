@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.detection import DetectionRecipe
 from bot.preparing import InlinePreparer, ProcessPreparer
 from classify import Thresholds
+from office.detection import DetectionRecipe
 from tests.builders import complaint, out_of_office, remark
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)

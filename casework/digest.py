@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casework import Office, dates
-from bot.pipeline import SYSTEM
+from casework.cases import dates
 from klachtenbus.vocabulary import CaseStatus
+from office import SYSTEM, Office
 from outbox import Mailer
 from outbox.digest import Quarantined, Reminder, digest_mail
 from procedures.calendar import WorkingCalendar

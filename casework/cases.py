@@ -5,22 +5,22 @@ in, and the letters each step sends. The CLI and (later) the web UI call these f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.organisation import Organisation
 from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome
+from office import Office
 from outbox import Envelope
 from outbox.case_letters import CaseFacts, case_letter, render_text
 from outbox.letters import readdressed
-from procedures import Preset, WorkingCalendar, load_preset, received_on
+from procedures import Preset, WorkingCalendar, received_on
 from procedures.lifecycle import LABELS, InvalidTransition, Move, StepDue, check_move, schedule
-from procedures.presets import PresetError, Term, term_end
+from procedures.presets import Term, term_end
 from storage import Case, Store, casework, records
 
 EDITABLE = (
@@ -35,28 +35,6 @@ class CaseNotFound(KlachtenbusError):
 
 class ExtensionRefused(KlachtenbusError):
     """The procedure does not allow this extension (any more)."""
-
-
-@dataclass(frozen=True)
-class Office:
-    """What working a case needs: the procedure in force, its calendar, who we are."""
-
-    procedure: Preset
-    calendar: WorkingCalendar
-    organisation: Organisation
-    auto_letter_pause: timedelta = timedelta(hours=24)  # RFC 3834: one automatic letter a day
-
-    def procedure_of(self, case: Case) -> Preset:
-        """The preset the case was registered under, also after the admin switched presets."""
-        if case.procedure == self.procedure.key:
-            return self.procedure
-        try:
-            return load_preset(case.procedure)
-        except PresetError:
-            return self.procedure
-
-    def today(self) -> date:
-        return datetime.now(ZoneInfo(self.procedure.time_zone)).date()
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,18 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bot import bootstrap  # noqa: E402
-from bot.case_cli import case_app, digest, letter_app  # noqa: E402
-from bot.report_cli import report  # noqa: E402
+import bootstrap  # noqa: E402
 from bot.sending import SendSummary  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
+from cli.cases import case_app, digest, letter_app  # noqa: E402
+from cli.reports import report  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
+from klachtenbus.settings import Settings, load_settings  # noqa: E402
 from klachtenbus.vocabulary import LETTER_LABELS, Flag  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bot.detection import Detection
+    from office.detection import Detection
 
 app = typer.Typer(
     help="Klachtenbus: leest de klachtenmailbox, herkent klachten, registreert en bevestigt ze.",
@@ -90,7 +90,7 @@ def run() -> None:
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         preparing.settle_heap()
         try:
-            run_scheduler(settings, pipeline)
+            run_scheduler(bootstrap.plan_of(settings, pipeline))
         finally:
             pipeline.close()
     except KlachtenbusError as exc:
@@ -226,7 +226,7 @@ def classify_files(
 def _detection_for_cli(settings: Settings) -> Detection:
     """The active model when there is a database; otherwise one trained on the spot."""
     import classify
-    from bot.detection import Detection, training_set
+    from office.detection import Detection, training_set
 
     try:
         store = bootstrap.open_store(settings)
@@ -251,8 +251,9 @@ def evaluate_detection(
     ] = False,
 ) -> None:
     """Meet de herkenning op het corpus: kruisvalidatie en een apart gehouden deel."""
-    from bot.evaluation import calibration_table, evaluate
+    from casework.evaluation import evaluate
     from classify import load_corpus
+    from cli.evaluation import calibration_table
 
     try:
         settings = _settings()
@@ -317,7 +318,7 @@ def evaluate_detection(
 @app.command()
 def triage() -> None:
     """Toon wat op een beslissing van een medewerker wacht (twijfelgevallen), oudste eerst."""
-    from bot import labelling
+    from casework import labelling
 
     try:
         store = bootstrap.open_store(_settings())
@@ -370,7 +371,7 @@ def label(
     ] = None,
 ) -> None:
     """Leg de beslissing van een medewerker over een bericht vast (wie, wanneer, wat)."""
-    from bot import labelling
+    from casework import labelling
 
     officer = door or os.environ.get("USER", "")
     try:
@@ -399,7 +400,7 @@ def label(
 @app.command()
 def train() -> None:
     """Train een nieuwe modelversie op het corpus plus alle beslissingen van medewerkers."""
-    from bot import labelling
+    from casework import labelling
 
     try:
         settings = _settings()
@@ -422,7 +423,7 @@ app.add_typer(model_app, name="model")
 @model_app.command("list")
 def model_list() -> None:
     """Toon alle modelversies; de actieve is gemarkeerd."""
-    from bot import labelling
+    from casework import labelling
 
     try:
         store = bootstrap.open_store(_settings())
@@ -445,7 +446,7 @@ def model_promote(
     version: Annotated[int, typer.Argument(help="Versienummer uit `klachtenbus model list`.")],
 ) -> None:
     """Maak een modelversie actief."""
-    from bot import labelling
+    from casework import labelling
 
     try:
         labelling.promote(bootstrap.open_store(_settings()), version)
@@ -457,7 +458,7 @@ def model_promote(
 @model_app.command("rollback")
 def model_rollback() -> None:
     """Ga terug naar de versie vóór de actieve."""
-    from bot import labelling
+    from casework import labelling
 
     try:
         version = labelling.rollback(bootstrap.open_store(_settings()))
@@ -583,7 +584,7 @@ def run_demo(
     ),
 ) -> None:
     """Draai het hele proces zonder server op een Maildir met voorbeeldberichten."""
-    from bot import demo
+    from cli import demo
 
     try:
         demo.run(folder, console)

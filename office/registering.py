@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 import outbox
-from bot.organisation import Organisation
 from intake import ParsedMessage
 from klachtenbus.vocabulary import Flag, LetterStatus
+from office.organisation import Organisation
 from procedures import Deadlines, Procedure, WorkingCalendar, deadlines
 from rules import is_no_reply
 from storage import casework, records

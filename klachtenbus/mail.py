@@ -1,4 +1,4 @@
-"""What intake hands to the rest of the pipeline."""
+"""What a message is, as intake hands it to the rest of the pipeline: shared by every stage."""
 
 from __future__ import annotations
 

@@ -19,11 +19,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot import bootstrap
-from bot.report import PERIOD_FORMS, Cell, Report, ReportTable, parse_period, tables
-from bot.report import report as build_report
-from bot.settings import load_settings
+import bootstrap
+from casework.reports import PERIOD_FORMS, Cell, Report, ReportTable, parse_period, tables
+from casework.reports import report as build_report
 from klachtenbus.errors import KlachtenbusError
+from klachtenbus.settings import load_settings
 
 console = Console()
 err = Console(stderr=True)

@@ -1,4 +1,5 @@
-"""Build the stages from the settings: the only place that turns configuration into objects."""
+"""The composition root: the only place that turns settings into objects, for every face
+(the command line, the web app) and for the worker."""
 
 from __future__ import annotations
 
@@ -6,22 +7,23 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from bot.casework import Office
-from bot.detection import (
+from bot.pipeline import Pipeline
+from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
+from bot.scheduler import Plan
+from casework.digest import send_digests
+from classify import Thresholds
+from intake.imap import ImapAccount, ImapMailbox
+from intake.maildir import MaildirMailbox
+from klachtenbus.errors import ModelError, SettingError
+from klachtenbus.settings import Settings
+from office import Office, Organisation
+from office.detection import (
     Detection,
     DetectionRecipe,
     active_model_file,
     load_detector,
     train_and_record,
 )
-from bot.organisation import Organisation
-from bot.pipeline import Pipeline
-from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
-from bot.settings import Settings
-from classify import Thresholds
-from intake.imap import ImapAccount, ImapMailbox
-from intake.maildir import MaildirMailbox
-from klachtenbus.errors import ModelError, SettingError
 from outbox import FolderMailer, Mailer, SmtpAccount, SmtpMailer
 from procedures import PresetError, Procedure, WorkingCalendar, load_preset, preset_names
 from rules import RuleSet, load_rules
@@ -196,4 +198,23 @@ def office_of(settings: Settings) -> Office:
         calendar=WorkingCalendar(procedure.country, settings.extra_holidays),
         organisation=organisation_of(settings),
         auto_letter_pause=timedelta(hours=settings.auto_letter_pause_hours),
+    )
+
+
+def plan_of(settings: Settings, pipeline: Pipeline, mailer: Mailer | None = None) -> Plan:
+    """What `klachtenbus run` schedules: polling and sending by the worker, and the officers'
+    daily digest, which is a use case the worker only triggers."""
+    office = office_of(settings)
+    mailer = mailer or mailer_of(settings)
+
+    def digest() -> int:
+        return len(send_digests(pipeline.store, office, settings.officers, mailer))
+
+    return Plan(
+        settings=settings,
+        pipeline=pipeline,
+        mailbox=lambda: mailbox_of(settings),
+        mailer=mailer,
+        digest=digest,
+        time_zone=office.procedure.time_zone,
     )

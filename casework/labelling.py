@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 import intake
-from bot.casework import Office
-from bot.detection import train_and_record
-from bot.registering import Complaint, Registrar
 from classify import LabelledMessage, load_corpus
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind
+from office import Office
+from office.detection import train_and_record
+from office.registering import Complaint, Registrar
 from rules import RuleSet
 from storage import ModelVersion, Store, StoredMessage, casework, records
 

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from bot import bootstrap
-from bot.demo_mail import ORGANISATION, sample_messages
-from bot.settings import load_settings
+import bootstrap
+from cli.demo_mail import ORGANISATION, sample_messages
 from klachtenbus.errors import KlachtenbusError
+from klachtenbus.settings import load_settings
 from storage import StoredMessage
 
 MARKER = ".klachtenbus-demo"

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casework import Office, dates
+from casework.cases import dates
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
+from office import Office
 from procedures import received_on
 from procedures.lifecycle import CLOSURE_LABELS, LABELS
 from storage import Case, Store, casework

@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot import bootstrap, casework
-from bot.settings import load_settings
+import bootstrap
+from casework import cases
 from klachtenbus.errors import KlachtenbusError
+from klachtenbus.settings import load_settings
 from klachtenbus.vocabulary import EVENT_LABELS, LETTER_LABELS, CaseStatus, Closure, Outcome
+from office import Office
 from outbox import dutch_date
 from procedures.lifecycle import CLOSURE_LABELS, LABELS
 
@@ -46,7 +48,7 @@ Officer = Annotated[str, typer.Option("--door", help="Wie dit doet (naam of e-ma
 Reason = Annotated[str, typer.Option("--reden", help="Waarom; komt in het dossier.")]
 
 
-def _office() -> tuple[Any, casework.Office]:
+def _office() -> tuple[Any, Office]:
     settings = load_settings()
     return bootstrap.open_store(settings), bootstrap.office_of(settings)
 
@@ -56,14 +58,14 @@ def _fail(exc: KlachtenbusError) -> None:
     raise typer.Exit(2)
 
 
-def _done(result: casework.Result) -> None:
+def _done(result: cases.Result) -> None:
     line = f"{result.number}: nu '{LABELS[CaseStatus(result.status)]}'."
     if result.letters:
         line += f" Brief in de uitgaande post: {', '.join(result.letters)}."
     console.print(line)
 
 
-def _act(change: Callable[[Any, casework.Office], casework.Result]) -> None:
+def _act(change: Callable[[Any, Office], cases.Result]) -> None:
     """Run one change to a case and say what it did, or what to do instead."""
     try:
         store, office = _office()
@@ -81,7 +83,7 @@ def show(
     """Toon een zaak: registratie, termijnen per stap, geschiedenis, brieven en post."""
     try:
         store, office = _office()
-        view = casework.show(store, office, number)
+        view = cases.show(store, office, number)
     except KlachtenbusError as exc:
         _fail(exc)
     steps = [
@@ -183,7 +185,7 @@ def move(
         outcome = _outcome(oordeel) if oordeel else None
         text = brief.read_text(encoding="utf-8") if brief else None
         store, office = _office()
-        result = casework.move(
+        result = cases.move(
             store, office, number, target, actor=door, reason=reden,
             closure=closure, outcome=outcome, officer_text=text, letter_text=toelichting,
         )  # fmt: skip
@@ -201,7 +203,7 @@ def extend(
 ) -> None:
     """Verdaag de termijn (eenmaal, vóór het einde ervan); de klager krijgt een brief."""
     _act(
-        lambda store, office: casework.extend(
+        lambda store, office: cases.extend(
             store, office, number, actor=door, reason=reden, weeks=weken
         )
     )
@@ -210,13 +212,13 @@ def extend(
 @case_app.command("suspend")
 def suspend(number: str, door: Officer, reden: Reason) -> None:
     """Schort een zaak op (geen medewerking): de klok staat stil tot case resume."""
-    _act(lambda store, office: casework.suspend(store, office, number, actor=door, reason=reden))
+    _act(lambda store, office: cases.suspend(store, office, number, actor=door, reason=reden))
 
 
 @case_app.command("resume")
 def resume(number: str, door: Officer, reden: Reason) -> None:
     """Hervat een opgeschorte zaak; de termijnen schuiven op met de stilgezette dagen."""
-    _act(lambda store, office: casework.resume(store, office, number, actor=door, reason=reden))
+    _act(lambda store, office: cases.resume(store, office, number, actor=door, reason=reden))
 
 
 @case_app.command("edit")
@@ -229,7 +231,7 @@ def edit(
     try:
         changes = dict(_field(item) for item in veld)
         store, _ = _office()
-        result = casework.edit(store, number, changes, actor=door)
+        result = cases.edit(store, number, changes, actor=door)
     except KlachtenbusError as exc:
         _fail(exc)
     console.print(f"{result.number}: bijgewerkt ({', '.join(veld)}).")
@@ -247,7 +249,7 @@ def preview(
     """Toon een brief zoals die zaak hem nu zou krijgen; er wordt niets verstuurd."""
     try:
         store, office = _office()
-        text, page = casework.preview(store, office, zaak, purpose, reason=reden)
+        text, page = cases.preview(store, office, zaak, purpose, reason=reden)
     except KlachtenbusError as exc:
         _fail(exc)
     print(page if html else text, end="")
@@ -264,7 +266,7 @@ def send(
     """Verstuur alsnog een brief die is tegengehouden (of onzeker is na een storing)."""
     try:
         store, _ = _office()
-        result = casework.release(store, zaak, purpose, actor=door, reason=reden, recipient=aan)
+        result = cases.release(store, zaak, purpose, actor=door, reason=reden, recipient=aan)
     except KlachtenbusError as exc:
         _fail(exc)
     console.print(f"{result.number}: brief '{purpose}' staat klaar om te versturen.")
@@ -310,7 +312,7 @@ def _field(item: str) -> tuple[str, Any]:
         raise KlachtenbusError(f"Veld '{name}' bestaat niet; kies uit {', '.join(FIELD_WORDS)}.")
     text: Any = value.strip() or None
     if field == "satisfied":
-        text = casework.satisfaction(value)
+        text = cases.satisfaction(value)
     if field == "outcome" and text is not None:
         text = _outcome(text).value
     return field, text
@@ -327,7 +329,7 @@ def digest(
     """Wat binnen 3 werkdagen moet en wat over de termijn is; wat te laat is gaat de keten op."""
     from datetime import date
 
-    from bot.digest import due_and_overdue, send_digests
+    from casework.digest import due_and_overdue, send_digests
 
     try:
         settings = load_settings()

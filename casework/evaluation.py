@@ -6,15 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rich.table import Table
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 import classify
-from bot.detection import as_message, sample_of
 from classify import LabelledMessage, Thresholds
 from classify.evaluation import Calibration, Report, calibration, report
 from classify.model import RANDOM_STATE
 from klachtenbus.vocabulary import Flag, Kind
+from office.detection import as_message, sample_of
 from rules import RuleSet, Verdict, judge, machine_reasons
 
 HELD_OUT_SHARE = 0.2
@@ -148,37 +147,3 @@ def rules_only(verdict: Verdict) -> Kind:
     if verdict.is_machine:
         return Kind.OTHER
     return Kind.COMPLAINT if verdict.hss_markers else Kind.REMARK
-
-
-def calibration_table(result: Evaluation) -> Table:
-    """Reliability of the complaint probability, held-out and cross-validated side by side."""
-    held, cross = result.held_out_calibration, result.cross_validated_calibration
-    table = Table(
-        "kans",
-        "apart n",
-        "apart gem.",
-        "apart klacht",
-        "kruis n",
-        "kruis gem.",
-        "kruis klacht",
-        title=(
-            f"Kalibratie van het model: Brier {held.brier:.3f} apart / {cross.brier:.3f} kruis "
-            f"(basiskans {cross.brier_base_rate:.3f}); ECE {held.expected_calibration_error:.3f}"
-            f" / {cross.expected_calibration_error:.3f}"
-        ),
-    )
-    held_bins = {(b.low, b.high): b for b in held.bins}
-    for b in cross.bins:
-        h = held_bins.get((b.low, b.high))
-        table.add_row(
-            f"{b.low:.1f}-{b.high:.1f}",
-            *(
-                (str(h.count), f"{h.mean_probability:.2f}", f"{h.complaint_share:.2f}")
-                if h
-                else ("0", "-", "-")
-            ),
-            str(b.count),
-            f"{b.mean_probability:.2f}",
-            f"{b.complaint_share:.2f}",
-        )
-    return table

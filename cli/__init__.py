@@ -1,0 +1,1 @@
+"""The command line: translates arguments into use cases and results into Dutch text."""
