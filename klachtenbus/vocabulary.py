@@ -63,6 +63,13 @@ class Outcome(StrEnum):
     UNCLEAR = "onduidelijk"
 
 
+class Role(StrEnum):
+    """What a web app account may do: officers work cases, admins also manage accounts."""
+
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
 class LetterStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -90,4 +97,8 @@ EVENT_LABELS = {
     "proposal": "voorstel",
     "correspondence": "post van de klager",
     "register": "geregistreerd",
+}
+ROLE_LABELS = {
+    Role.OFFICER: "behandelaar",
+    Role.ADMIN: "beheerder",
 }

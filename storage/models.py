@@ -260,6 +260,71 @@ class ModelVersion(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class User(Base):
+    """An account for the web app. The name is stored lower-cased, so lookups ignore case."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(BoundedText(64), unique=True)
+    display_name: Mapped[str] = mapped_column(BoundedText(200))
+    email: Mapped[str | None] = mapped_column(BoundedText(320))
+    role: Mapped[str] = mapped_column(BoundedText(20))
+    # An argon2 hash in its encoded form; TEXT, so a longer hash is never cut off.
+    password_hash: Mapped[str] = mapped_column(CleanText())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginSession(Base):
+    """A logged-in browser. Only the SHA-256 of its token is kept: a copy of the database
+    opens no session."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(BoundedText(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(BoundedText(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_address: Mapped[str | None] = mapped_column(BoundedText(64))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """A refused log-in, counted per account name and per client address to slow guessing."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(BoundedText(64))  # as typed, lower-cased; may be no user
+    client_address: Mapped[str | None] = mapped_column(BoundedText(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class AuditEntry(Base):
+    """A decision or change: who, when, what, and the values before and after. Never updated."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    actor: Mapped[str] = mapped_column(BoundedText(200))
+    action: Mapped[str] = mapped_column(BoundedText(50))  # a short key: user.add, session.end
+    subject: Mapped[str] = mapped_column(BoundedText(200), index=True)  # user:anna, case:K-...
+    before: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
+    after: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
+
+
+# The throttle counts an account's and an address's recent failures on every log-in.
+Index("ix_login_failures_name_at", LoginFailure.name, LoginFailure.at)
+Index("ix_login_failures_client_address_at", LoginFailure.client_address, LoginFailure.at)
+
 # Addresses are compared without regard to case (RFC 5321 local parts are case-sensitive in
 # theory, never in practice). These lookups run for every batch (RFC 3834: letters sent to,
 # machine mail from) and for follow-ups (the sender's open case), so each has an index on the

@@ -21,3 +21,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("attempts")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops a column by copying the table, and the copy leaves out the index on an
+        # expression that 0005 made; 0005's own downgrade drops it again.
+        op.create_index(
+            "ix_messages_sender_email_lower", "messages", [sa.text("lower(sender_email)")]
+        )
