@@ -15,7 +15,7 @@ _HELPERS = preparing.fork_early(sys.argv, os.environ)
 import json  # noqa: E402
 import logging  # noqa: E402
 from dataclasses import asdict  # noqa: E402
-from datetime import UTC, date, datetime  # noqa: E402
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Annotated  # noqa: E402
 
@@ -27,6 +27,7 @@ import bootstrap  # noqa: E402
 from bot.sending import SendSummary  # noqa: E402
 from cli.cases import case_app, digest, letter_app  # noqa: E402
 from cli.reports import report  # noqa: E402
+from cli.users import users_app  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
 from klachtenbus.settings import Settings, load_settings  # noqa: E402
 from klachtenbus.vocabulary import LETTER_LABELS, Flag  # noqa: E402
@@ -468,6 +469,8 @@ def model_rollback() -> None:
 
 
 app.add_typer(case_app, name="case")
+app.add_typer(users_app, name="user")
+app.add_typer(users_app, name="gebruiker", hidden=True)
 app.add_typer(letter_app, name="letter")
 app.command("digest")(digest)
 app.command("report")(report)
@@ -575,6 +578,41 @@ def cases(
                     + ", ".join(f for f in (c.flags or []) if f != "meldcode"),
                 )
     console.print(table)
+
+
+@app.command()
+def serve() -> None:
+    """Start de webapp voor behandelaars en beheerders (zie web_host en web_port)."""
+    import uvicorn
+
+    from web.app import create_app
+    from web.context import WebContext
+
+    try:
+        settings = _settings()
+        store = bootstrap.open_store(settings)
+        context = WebContext(
+            store=store,
+            office=bootstrap.office_of(settings),
+            secure_cookies=settings.web_secure_cookies,
+            idle=timedelta(minutes=settings.web_session_idle_minutes),
+            officers=settings.officers,
+        )
+    except KlachtenbusError as exc:
+        _fail(exc)
+    console.print(
+        f"Klachtenbus-webapp op http://{settings.web_host}:{settings.web_port}/ "
+        "(stop met Ctrl-C). Nog geen gebruiker? `klachtenbus user add NAAM --rol beheerder`."
+    )
+    uvicorn.run(
+        create_app(context),
+        host=settings.web_host,
+        port=settings.web_port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.web_trusted_proxies,
+        log_level=settings.log_level.lower(),
+        server_header=False,
+    )
 
 
 @app.command("demo")

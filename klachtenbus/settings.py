@@ -130,6 +130,25 @@ class Settings(BaseSettings):
     )
     threshold_remark: float = Field(0.25, ge=0, le=1, description="Onder deze kans: opmerking.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING of ERROR.")
+    web_host: str = Field(
+        "127.0.0.1",
+        description="Adres waarop `klachtenbus serve` luistert; zet er een proxy met TLS voor.",
+    )
+    web_port: int = Field(8080, ge=1, le=65535, description="Poort van de webapp.")
+    web_secure_cookies: bool = Field(
+        False,
+        description="Sessiecookie alleen over HTTPS; ook zonder deze instelling als de proxy HTTPS meldt.",
+    )
+    web_trusted_proxies: str = Field(
+        "127.0.0.1",
+        description="Proxy's waarvan X-Forwarded-For en X-Forwarded-Proto worden geloofd (kommagescheiden).",
+    )
+    web_session_idle_minutes: int = Field(
+        30,
+        ge=5,
+        le=720,
+        description="Na zoveel minuten zonder klik moet een behandelaar opnieuw inloggen.",
+    )
 
     @classmethod
     def settings_customise_sources(

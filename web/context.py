@@ -1,0 +1,22 @@
+"""What every page needs, built once by `klachtenbus serve` (or a test) from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+
+from casework.accounts import DEFAULT_HASHER
+from office import Office
+from storage import Store
+
+
+@dataclass(frozen=True)
+class WebContext:
+    store: Store
+    office: Office
+    secure_cookies: bool = False  # also true per request when the (trusted) proxy says https
+    idle: timedelta = timedelta(minutes=30)
+    hasher: PasswordHasher = field(default=DEFAULT_HASHER)
+    officers: dict[str, str] = field(default_factory=dict)  # role -> address, from the settings

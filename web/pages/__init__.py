@@ -1,0 +1,12 @@
+"""One module a part of the app; each exposes `routes`."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+
+def pages_routes() -> list[BaseRoute]:
+    """Every page of the app but logging in; a new part adds its `routes` here."""
+    from web.pages import triage
+
+    return [*triage.routes]

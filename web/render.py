@@ -1,0 +1,80 @@
+"""Pages in Dutch, dates and times in the procedure's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from outbox import dutch_date
+from web.guard import context_of, csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+NOTICE_COOKIE = "klachtenbus_melding"
+
+
+def local(request: Request, moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(context_of(request).office.procedure.time_zone))
+
+
+def _when(request: Request) -> Any:
+    def when(moment: datetime | date | None, *, time: bool = True) -> str:
+        if moment is None:
+            return "—"
+        if isinstance(moment, datetime):
+            shown = local(request, moment)
+            assert shown is not None
+            day = dutch_date(shown.date())
+            return f"{day} {shown:%H:%M}" if time else day
+        return dutch_date(moment)
+
+    return when
+
+
+def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """Render a page with what every page shows: who is logged in, the CSRF token, the
+    counts in the navigation and a notice from the previous action."""
+    user = getattr(request.state, "user", None)
+    navigation = request.app.state.navigation
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user.user if user else None,
+            "csrf": csrf_token(request),
+            "counts": navigation(context_of(request)) if user else None,
+            "notice": unquote(request.cookies.get(NOTICE_COOKIE, "")) or None,
+            "when": _when(request),
+            "organisation": context_of(request).office.organisation.name,
+            **values,
+        },
+        status_code=status_code,
+    )
+    if request.cookies.get(NOTICE_COOKIE):
+        response.delete_cookie(NOTICE_COOKIE, path="/")
+    return response
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    return page(request, "error.html", status_code=status_code, message=message, status=status_code)
+
+
+def with_notice(response: Any, text: str) -> Any:
+    """Show `text` once on the next page (after a redirect)."""
+    response.set_cookie(
+        NOTICE_COOKIE,
+        quote(text[:500], safe=""),
+        max_age=60,
+        path="/",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
