@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine with Python 3.11: installs what it needs
-# (Dovecot and PostgreSQL from Debian when missing, the Python packages from pyproject.toml
-# into .venv), checks the code with ruff, then runs pytest. Extra arguments go to pytest.
+# (Dovecot, PostgreSQL and Chromium from Debian when missing, the Python packages from
+# pyproject.toml into .venv), checks the code with ruff, then runs pytest. Extra arguments go
+# to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own browser
+# builds are never downloaded.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 missing=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS tests' certificate
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)  # tests/browser
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo=""
