@@ -319,13 +319,13 @@ def evaluate_detection(
 @app.command()
 def triage() -> None:
     """Toon wat op een beslissing van een medewerker wacht (twijfelgevallen), oudste eerst."""
-    from casework import labelling
+    from casework import triage as decisions
 
     try:
         store = bootstrap.open_store(_settings())
     except KlachtenbusError as exc:
         _fail(exc)
-    waiting = labelling.triage(store)
+    waiting = decisions.waiting(store)
     table = Table(
         "Nr.",
         "Ontvangen",
@@ -372,19 +372,19 @@ def label(
     ] = None,
 ) -> None:
     """Leg de beslissing van een medewerker over een bericht vast (wie, wanneer, wat)."""
-    from casework import labelling
+    from casework import triage as decisions
 
     officer = door or os.environ.get("USER", "")
     try:
         settings = _settings()
         store = bootstrap.open_store(settings)
-        decided = labelling.label(
+        decided = decisions.decide(
             store, message, kind, flags=flag or [], officer=officer, note=notitie,
             office=bootstrap.office_of(settings),
         )  # fmt: skip
     except KlachtenbusError as exc:
         _fail(exc)
-    word = _KIND_NL.get(str(labelling.KIND_WORDS[kind.strip().lower()]), kind)
+    word = _KIND_NL.get(str(decisions.KIND_WORDS[kind.strip().lower()]), kind)
     console.print(f"Bericht {decided.number} is vastgelegd als {word} door {officer}.")
     if decided.case_number:
         console.print(
@@ -395,6 +395,12 @@ def label(
         console.print(
             f"Let op: {other} besliste eerder '{_KIND_NL.get(their, their)}'; beide beslissingen "
             "blijven bewaard."
+        )
+    if decided.existing_case and decided.kind != "complaint":
+        console.print(
+            f"Let op: bericht {decided.number} hoort bij zaak {decided.existing_case}. Is het "
+            "geen klacht, sluit die zaak dan: klachtenbus case move "
+            f"{decided.existing_case} afgesloten --afloop niet-ontvankelijk --door NAAM --reden ..."
         )
 
 
@@ -597,6 +603,7 @@ def serve() -> None:
             secure_cookies=settings.web_secure_cookies,
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             officers=settings.officers,
+            rules_file=settings.rules_file,
         )
     except KlachtenbusError as exc:
         _fail(exc)

@@ -97,6 +97,7 @@ EVENT_LABELS = {
     "proposal": "voorstel",
     "correspondence": "post van de klager",
     "register": "geregistreerd",
+    "meldcode": "meldcode-signaal doorgegeven",
 }
 ROLE_LABELS = {
     Role.OFFICER: "behandelaar",

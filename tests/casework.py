@@ -1,10 +1,12 @@
-"""Registered cases for tests of what officers do with them, without a mailbox."""
+"""Registered cases and received messages for tests of what officers do, without a mailbox."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import UTC, datetime
 from email.utils import make_msgid
 
+import intake
 from office import Office
 from office.organisation import Organisation
 from procedures import WorkingCalendar, deadlines, load_preset
@@ -64,3 +66,48 @@ def register(
         )
         session.flush()
         return case.number
+
+
+def arrived(
+    store: Store,
+    raw: bytes,
+    *,
+    kind: str | None = "uncertain",
+    flags: tuple[str, ...] = (),
+    status: str = "processed",
+    received_at: datetime | None = None,
+    mailbox: str = "INBOX",
+    probability: float | None = 0.5,
+    reasons: tuple[str, ...] = (),
+    duplicate_of: int | None = None,
+    error: str | None = None,
+) -> int:
+    """A message as the pipeline leaves it, judged as told (no model needed); returns its
+    number. A failed one keeps only its raw bytes and error, as quarantine does."""
+    at = received_at or datetime.now(UTC)
+    with store.unit_of_work() as session:
+        row = records.store_raw(session, mailbox=mailbox, key=make_msgid(), raw=raw, received_at=at)
+        row.status = status
+        if status == "failed":
+            row.error = error or "onleesbaar bericht"
+            return row.id
+        parsed = intake.parse(raw, received_at=at)
+        answer = parsed.answer_address
+        row.message_id = parsed.message_id
+        row.sender_name = parsed.sender.name if parsed.sender else None
+        row.sender_email = parsed.sender.email if parsed.sender else None
+        row.answer_email = answer.email if answer else None
+        row.subject, row.text, row.date_header = parsed.subject, parsed.text, parsed.date
+        row.parser = parsed.parser
+        row.attachments = [
+            {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+            for a in parsed.attachments
+        ]
+        row.kind = kind if status != "duplicate" else None
+        row.flags = list(flags)
+        row.complaint_probability = probability
+        row.reasons = list(reasons)
+        row.duplicate_of = duplicate_of
+        if status == "processed":
+            row.dedup_key = f"test:{hashlib.sha256(raw).hexdigest()}:{row.id}"
+        return row.id

@@ -13,6 +13,7 @@ import bootstrap
 from casework import labelling
 from classify import load_corpus
 from storage import Label, ModelVersion, StoredMessage
+from storage.models import AuditEntry
 from tests.builders import complaint, remark
 from tests.conftest import environment_for, prepare_database, settings_for
 
@@ -66,6 +67,12 @@ def test_triage_label_train_and_rollback(
             "Alleen een vraag.",
         )
         assert decision.labelled_at is not None
+        [entry] = session.scalars(select(AuditEntry)).all()  # the command line's too
+        assert (entry.actor, entry.action, entry.subject) == (
+            "Fatima",
+            "message.label",
+            "message:2",
+        )
 
     assert len(labelling.labelled_messages(store)) == 1
     trained = cli(env, "train")
