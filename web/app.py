@@ -53,7 +53,7 @@ def create_app(
         },
     )
     app.state.context = context
-    app.state.navigation = navigation or (lambda c: inbox.navigation_counts(c.store))
+    app.state.navigation = navigation or (lambda c: inbox.navigation_counts(c.store, c.office))
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
@@ -20,3 +21,4 @@ class WebContext:
     idle: timedelta = timedelta(minutes=30)
     hasher: PasswordHasher = field(default=DEFAULT_HASHER)
     officers: dict[str, str] = field(default_factory=dict)  # role -> address, from the settings
+    rules_file: Path | None = None  # the admin's own rules, else the shipped ones

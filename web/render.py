@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -44,13 +45,16 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
     counts in the navigation and a notice from the previous action."""
     user = getattr(request.state, "user", None)
     navigation = request.app.state.navigation
+    counts = values.pop("counts", None)
+    if counts is None and user:
+        counts = navigation(context_of(request))
     response = TEMPLATES.TemplateResponse(
         request,
         template,
         {
             "user": user.user if user else None,
             "csrf": csrf_token(request),
-            "counts": navigation(context_of(request)) if user else None,
+            "counts": counts,
             "notice": unquote(request.cookies.get(NOTICE_COOKIE, "")) or None,
             "when": _when(request),
             "organisation": context_of(request).office.organisation.name,
@@ -61,6 +65,17 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
     if request.cookies.get(NOTICE_COOKIE):
         response.delete_cookie(NOTICE_COOKIE, path="/")
     return response
+
+
+async def counted_page(
+    request: Request, template: str, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    """`page`, with the navigation's counts read off the event loop (they query the database)."""
+    if getattr(request.state, "user", None) is not None:
+        values["counts"] = await run_in_threadpool(
+            request.app.state.navigation, context_of(request)
+        )
+    return page(request, template, status_code, **values)
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:

@@ -1,4 +1,4 @@
-"""The triage queue: what waits for an officer's decision."""
+"""The triage queue: what waits for a person, most urgent first."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from casework import labelling
+from casework import inbox
 from web.guard import context_of, route
-from web.render import page
+from web.render import counted_page
 
 
 async def triage(request: Request) -> Response:
-    waiting = await run_in_threadpool(labelling.triage, context_of(request).store)
-    return page(request, "triage.html", section="triage", waiting=waiting)
+    context = context_of(request)
+    queue = await run_in_threadpool(inbox.triage_queue, context.store, context.office)
+    return await counted_page(request, "triage.html", section="triage", queue=queue, back="/triage")
 
 
 routes = [route("/triage", triage)]
