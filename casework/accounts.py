@@ -378,7 +378,7 @@ def _throttled_for(
 def _verified(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
         return hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeError):  # UnicodeError: lone surrogates
         return False
 
 
@@ -457,6 +457,13 @@ def _checked_password(password: str) -> str:
             f"Het wachtwoord is te lang ({len(password)} tekens): gebruik er hoogstens "
             f"{MAX_PASSWORD_LENGTH}."
         )
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:  # bytes a terminal in another encoding passed on undecoded
+        raise PasswordRejected(
+            "Het wachtwoord bevat tekens die niet als UTF-8 te lezen zijn: stel de terminal in "
+            "op UTF-8, of kies een wachtwoord zonder die tekens."
+        ) from None
     return password
 
 
