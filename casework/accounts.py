@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import ROLE_LABELS, Role
+from office import SYSTEM  # the actor when Klachtenbus itself ends a session
 from storage import Store
 from storage import accounts as records
 from storage.models import LoginSession, User
@@ -42,7 +43,6 @@ IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
 TOUCH_EVERY = timedelta(minutes=1)  # a page load writes last_seen_at at most this often
 
-SYSTEM = "klachtenbus"  # the actor when Klachtenbus itself ends a session
 
 DEFAULT_HASHER = PasswordHasher()
 
