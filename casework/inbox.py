@@ -18,6 +18,7 @@ from storage import Store
 from storage import inbox as mail
 
 PAGE_SIZE = 50
+TRIAGE_LIST = 100  # of each group, the oldest; the rest waits behind them (and in the inbox)
 RECENT_WORKING_DAYS = 5  # a registered complaint nobody opened waits in the triage this long
 
 # What officers read for each kind, status and flag.
@@ -280,6 +281,14 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class NavigationCounts:
+    triage: int  # everything waiting in the triage queue
+    spoed: int = 0
+    uncertain: int = 0
+    unreadable: int = 0
+
+
+@dataclass(frozen=True)
 class TriageQueue:
     """What waits for a person, most urgent first; each message in one group only."""
 
@@ -288,18 +297,13 @@ class TriageQueue:
     unreadable: list[Listed]  # quarantined, or failing to be recorded
     unseen: list[Listed]  # complaints registered lately that no officer has opened
     disagreements: list[Disagreement] = field(default_factory=list)
+    waiting: NavigationCounts | None = None  # how many wait in all, where a list is cut off
 
     @property
     def total(self) -> int:
+        if self.waiting is not None:
+            return self.waiting.triage
         return len(self.spoed) + len(self.uncertain) + len(self.unreadable) + len(self.unseen)
-
-
-@dataclass(frozen=True)
-class NavigationCounts:
-    triage: int  # everything waiting in the triage queue
-    spoed: int = 0
-    uncertain: int = 0
-    unreadable: int = 0
 
 
 def recent_since(office: Office, today: date | None = None) -> datetime:
@@ -331,10 +335,11 @@ def triage_queue(store: Store, office: Office, *, today: date | None = None) -> 
     """The triage: meldcode signals (SPOED), doubts, unreadable mail, complaints nobody has
     opened, and where officers disagree."""
     with store.unit_of_work() as session:
-        spoed = [listed(r) for r in mail.meldcode_waiting(session)]
-        uncertain = [listed(r) for r in mail.uncertain_waiting(session)]
-        unreadable = [listed(r) for r in mail.unreadable_waiting(session)]
+        spoed = [listed(r) for r in mail.meldcode_waiting(session, TRIAGE_LIST)]
+        uncertain = [listed(r) for r in mail.uncertain_waiting(session, TRIAGE_LIST)]
+        unreadable = [listed(r) for r in mail.unreadable_waiting(session, TRIAGE_LIST)]
         unseen = _unseen(session, office, today)
+        counted = mail.waiting_counts(session)
         found = mail.disagreements(session)
         disagreeing = {r.id: listed(r) for r in mail.rows_of(session, list(found))}
         disagreements = [
@@ -351,6 +356,7 @@ def triage_queue(store: Store, office: Office, *, today: date | None = None) -> 
             unreadable=_completed(session, unreadable),
             unseen=_completed(session, unseen),
             disagreements=disagreements,
+            waiting=NavigationCounts(sum(counted) + len(unseen), *counted),
         )
 
 

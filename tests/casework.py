@@ -86,6 +86,7 @@ def arrived(
     number. A failed one keeps only its raw bytes and error, as quarantine does."""
     at = received_at or datetime.now(UTC)
     with store.unit_of_work() as session:
+        records.mailbox_state(session, mailbox)  # as a poll records it before storing
         row = records.store_raw(session, mailbox=mailbox, key=make_msgid(), raw=raw, received_at=at)
         row.status = status
         if status == "failed":
