@@ -124,7 +124,8 @@ def listed(row: Any) -> Listed:
         kind=row.kind,
         decided=row.decided,
         status=row.status,
-        flags=tuple(row.flags or ()),
+        # what an officer decided holds for the flags too
+        flags=tuple((row.decided_flags if row.decided is not None else row.flags) or ()),
         probability=row.complaint_probability,
         duplicate_of=row.duplicate_of,
         attempts=row.attempts or 0,

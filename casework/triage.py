@@ -103,25 +103,33 @@ def decide(
     reference: str,
     kind: str,
     *,
-    flags: Sequence[str] = (),
+    flags: Sequence[str] | None = (),
     officer: str,
     note: str | None = None,
     office: Office | None = None,
+    without: Sequence[str] = (),
 ) -> Decided:
     """Store who decided what about a message, and when.
 
-    With an `office`, a message decided to be a complaint that is no case yet is registered
-    in the same transaction, and its acknowledgement queued as for one the bot registered:
-    an officer's "this is a complaint" must start the legal term, not only teach the model.
+    `flags` None keeps the flags the message has now (the latest label's, else the bot's),
+    less those `without`: an officer who decides only the kind leaves a meldcode signal in
+    place. With an `office`, a message decided to be a complaint that is no case yet is
+    registered in the same transaction, and its acknowledgement queued as for one the bot
+    registered: an officer's "this is a complaint" must start the legal term, not only teach
+    the model.
     """
-    decided, chosen = _kind(kind), _flags(flags)
+    decided = _kind(kind)
+    chosen = None if flags is None else _flags(flags)
+    dropped = set(_flags(without))
     _officer(officer)
 
     def work(session: Session) -> Decided:
         message = _message(session, reference)
         before = _current(session, message)
-        done = _decide(session, message, decided, chosen, officer, note, office)
-        after = {"soort": DUTCH[decided], "vlaggen": sorted(chosen), "notitie": note}
+        kept = before["vlaggen"] if chosen is None else chosen
+        chosen_now = sorted(set(kept) - dropped)
+        done = _decide(session, message, decided, chosen_now, officer, note, office)
+        after = {"soort": DUTCH[decided], "vlaggen": chosen_now, "notitie": note}
         if done.case_number:
             after["zaak"] = done.case_number
         _audit(session, officer, "message.label", message.id, before, after)
@@ -150,8 +158,9 @@ def decide_many(
         for reference in dict.fromkeys(references):  # each once, in the order given
             message = _message(session, reference)
             before = _current(session, message)
-            done.append(_decide(session, message, decided, [], officer, None, None))
-            after = {"soort": DUTCH[decided], "vlaggen": [], "in één keer met": len(references)}
+            kept = before["vlaggen"]  # the kind is decided; the flags stay as they are
+            done.append(_decide(session, message, decided, kept, officer, None, None))
+            after = {"soort": DUTCH[decided], "vlaggen": kept, "in één keer met": len(references)}
             _audit(session, officer, "message.label", message.id, before, after)
         return done
 

@@ -35,15 +35,20 @@ ASSIGNED = "message.assign"  # the audit action of assigning a message without a
 
 _M = StoredMessage
 
-# The latest officer's label of the message in the row, and its flags; None when nobody decided.
-_latest_label = (
-    select(Label.kind)
-    .where(Label.message_row_id == _M.id)
-    .order_by(Label.id.desc())
-    .limit(1)
-    .correlate(_M)
-    .scalar_subquery()
-)
+
+def _latest(column: Any) -> Any:
+    """A column of the latest officer's label of the message in the row; None when nobody
+    decided."""
+    return (
+        select(column)
+        .where(Label.message_row_id == _M.id)
+        .order_by(Label.id.desc())
+        .limit(1)
+        .correlate(_M)
+        .scalar_subquery()
+    )
+
+
 _decided = exists().where(Label.message_row_id == _M.id)
 
 LIST_COLUMNS = (
@@ -59,7 +64,8 @@ LIST_COLUMNS = (
     _M.complaint_probability,
     _M.duplicate_of,
     _M.attempts,
-    _latest_label.label("decided"),
+    _latest(Label.kind).label("decided"),
+    _latest(Label.flags).label("decided_flags"),
 )
 
 

@@ -147,3 +147,27 @@ def test_an_unknown_kind_is_refused_on_the_page(web: Web) -> None:
     assert "Bericht " in response.text and "Over de begeleiding" in response.text
     with web.store.unit_of_work() as session:
         assert session.scalars(select(Label)).all() == []
+
+
+def test_deciding_the_kind_keeps_a_meldcode_signal_unless_taken_back(web: Web) -> None:
+    """The buttons decide what a message is; a meldcode flag stays with it, unless the officer
+    ticks that it is none."""
+    kept = arrived(web.store, mail("Thuis", "Ik durf niet naar huis."), flags=("meldcode",))
+    wrong = arrived(
+        web.store, mail("Toneel", "In het stuk wordt iemand geslagen."), flags=("meldcode",)
+    )
+    anna = web.logged_in("anna")
+    assert 'id="geen-meldcode"' in anna.get(f"/berichten/{kept}").text
+
+    decide(anna, kept, "opmerking")
+    token = csrf_of(anna, f"/berichten/{wrong}")
+    anna.post(
+        f"/berichten/{wrong}/beslissing",
+        data={"csrf": token, "soort": "opmerking", "geen-meldcode": "ja"},
+    )
+
+    with web.store.unit_of_work() as session:
+        flags = {x.message_row_id: x.flags for x in session.scalars(select(Label))}
+    assert flags == {kept: ["meldcode"], wrong: []}
+    page = anna.get(f"/berichten/{wrong}").text
+    assert "<dt>Vlaggen</dt><dd>geen</dd>" in page and 'id="geen-meldcode"' not in page

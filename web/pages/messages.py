@@ -106,6 +106,8 @@ async def decide(request: Request) -> Response:
             context.store,
             str(number),
             _field(form, "soort"),
+            flags=None,  # the kind is decided here; a meldcode signal stays unless taken back
+            without=["meldcode"] if _field(form, "geen-meldcode") else [],
             officer=officer,
             note=_field(form, "notitie") or None,
             office=context.office,
