@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -19,7 +19,15 @@ from office import Office
 from outbox.case_letters import render_text
 from outbox.letters import readdressed
 from procedures import Preset, WorkingCalendar, received_on
-from procedures.lifecycle import LABELS, InvalidTransition, Move, StepDue, check_move, schedule
+from procedures.lifecycle import (
+    LABELS,
+    InvalidTransition,
+    Move,
+    StepDue,
+    check_move,
+    letter_of,
+    schedule,
+)
 from procedures.presets import Term, term_end
 from storage import Case, Store, casework
 from storage import accounts as audit
@@ -59,6 +67,7 @@ class Result:
     letters: list[str] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)  # the letters as queued, for a preview
     skipped: tuple[str, ...] = ()  # required steps passed over, with the officer's reason
+    changed: list[str] = field(default_factory=list)  # the fields an edit changed
 
     @property
     def fingerprint(self) -> str:
@@ -70,26 +79,54 @@ class Result:
         self.drafts.append(draft)
 
 
-def dates(office: Office, case: Case, *, on: date | None = None) -> list[StepDue]:
+class Clocked(Protocol):
+    """What a case's due dates depend on: a Case, or a row of just these columns."""
+
+    procedure: str
+    received_at: datetime
+    paused_days: int
+    suspended_since: datetime | None
+    extension_weeks: int
+
+
+def dates(office: Office, case: Clocked, *, on: date | None = None) -> list[StepDue]:
     """Each step's due date; while suspended, the days so far do not count either."""
-    procedure = office.procedure_of(case)
+    procedure = office.procedure_of(case)  # type: ignore[arg-type]
     paused = case.paused_days
     if case.suspended_since is not None:
         today = on or office.today()
         paused += max(0, (today - _local(procedure, case.suspended_since)).days)
-    extension = Term(case.extension_weeks, "weken") if case.extension_weeks else None
-    return schedule(
-        procedure,
-        received_on(procedure, case.received_at),
-        office.calendar,
-        paused_days=paused,
-        extension=extension,
-    )
+    day = received_on(procedure, case.received_at)
+    return list(_schedule(procedure, office.calendar, day, paused, case.extension_weeks))
+
+
+_SCHEDULES: dict[tuple[int, int, date, int, int], tuple[StepDue, ...]] = {}
+_KEPT: dict[tuple[int, int], tuple[Preset, WorkingCalendar]] = {}  # so their ids stay theirs
+
+
+def _schedule(
+    procedure: Preset, calendar: WorkingCalendar, day: date, paused: int, weeks: int
+) -> tuple[StepDue, ...]:
+    """Remembered: a list of thousands of cases shares a few hundred days of receipt, and
+    working out one schedule walks the calendar day by day (a few tenths of a millisecond).
+    Keyed by the preset's and calendar's identity: hashing a preset costs more than a lookup."""
+    key = (id(procedure), id(calendar), day, paused, weeks)
+    found = _SCHEDULES.get(key)
+    if found is None:
+        if len(_SCHEDULES) > 50_000 or len(_KEPT) > 64:
+            _SCHEDULES.clear()
+            _KEPT.clear()
+        _KEPT.setdefault(key[:2], (procedure, calendar))
+        extension = Term(weeks, "weken") if weeks else None
+        found = _SCHEDULES[key] = tuple(
+            schedule(procedure, day, calendar, paused_days=paused, extension=extension)
+        )
+    return found
 
 
 def show(store: Store, office: Office, number: str) -> CaseView:
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         record = {
             "number": case.number,
             "status": case.status,
@@ -180,7 +217,7 @@ def move(
         )
     at = now or datetime.now(UTC)
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         current = CaseStatus(case.status)
         resume_to = CaseStatus(case.resume_to) if case.resume_to else None
@@ -207,13 +244,12 @@ def move(
             case.outcome = outcome.value
         result = Result(case.number, target, skipped=skipped)
         facts = facts_of(office, case, reason=letter_text)
-        if target == CaseStatus.INVESTIGATION and current == CaseStatus.ADMISSIBILITY:
-            result.add(queue(session, office, case, "ontvankelijkheid", facts, at))
-        elif target == CaseStatus.FINDINGS_SENT:
-            result.add(
-                queue(session, office, case, "bevindingen", facts, at, officer_text=officer_text)
-            )
-        elif target == CaseStatus.CLOSED:
+        letter = letter_of(current, target)
+        if letter == "ontvankelijkheid":
+            result.add(queue(session, office, case, letter, facts, at))
+        elif letter == "bevindingen":
+            result.add(queue(session, office, case, letter, facts, at, officer_text=officer_text))
+        elif letter == "afsluiting":
             assert closure is not None
             case.closure, case.closed_at = closure.value, at
             facts = facts_of(office, case, reason=letter_text)
@@ -281,7 +317,7 @@ def resume(
     now: datetime | None = None,
 ) -> Result:
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         if case.status != CaseStatus.SUSPENDED or not case.resume_to:
             raise KlachtenbusError(
                 f"{case.number} is niet opgeschort (status: {LABELS[CaseStatus(case.status)]})."
@@ -316,7 +352,7 @@ def extend(
         )
     at = now or datetime.now(UTC)
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         limit = procedure.extension
         if limit is None:
@@ -324,7 +360,7 @@ def extend(
                 f"{case.number}: de procedure '{procedure.key}' kent geen verdaging. "
                 "Voeg een [extension]-blok toe aan het procedurebestand als uw reglement het toestaat."
             )
-        most = _weeks(limit)
+        most = most_weeks(limit)
         weeks = weeks or most
         if case.extension_weeks:
             raise ExtensionRefused(
@@ -441,7 +477,7 @@ def _change_fields(
     now: datetime | None,
 ) -> Result:
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         changed = {k: v for k, v in changes.items() if getattr(case, k) != v}
         if not changed:
             return Result(case.number, case.status)
@@ -457,7 +493,7 @@ def _change_fields(
             at=now,
         )
         _audit(session, actor, action, case, before=before, after=changed, at=event.at or now)
-        return Result(case.number, case.status)
+        return Result(case.number, case.status, changed=list(changed))
 
 
 def release(
@@ -472,7 +508,7 @@ def release(
     """Send a letter the bot held back (withheld, or uncertain after a crash) once an officer
     has checked it should go; the officer's decision is kept in the case."""
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         letter = next((x for x in case.letters if x.purpose == purpose), None)
         if letter is None:
             names = ", ".join(x.purpose for x in case.letters) or "geen"
@@ -526,18 +562,19 @@ def preview(
             "De reden van de verdaging staat in de brief: geef haar mee met --toelichting."
         )
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         previous = _answer_step(office, case).due
         if purpose == "verdaging" and not case.extension_weeks and procedure.extension:
-            case.extension_weeks = _weeks(procedure.extension)  # undone below: only a preview
+            case.extension_weeks = most_weeks(procedure.extension)  # undone below: only a preview
             _sync_due(office, case)
         facts = facts_of(office, case, reason=letter_text, previous_answer_by=previous)
         session.rollback()  # a preview changes nothing
         return render_text(purpose, facts, preset=procedure.key, own=procedure.letters)
 
 
-def _case(session: Session, number: str) -> Case:
+def case_of(session: Session, number: str) -> Case:
+    """The case with this number in the caller's transaction, or CaseNotFound."""
     case = casework.case_by_number(session, number)
     if case is None:
         raise CaseNotFound(f"Zaak {number} bestaat niet. Zoek het nummer op met klachtenbus cases.")
@@ -572,7 +609,7 @@ def _add(term: Term, start: date, calendar: WorkingCalendar) -> date:
     return term_end(term, start, calendar)
 
 
-def _weeks(term: Term) -> int:
+def most_weeks(term: Term) -> int:
     """An extension's maximum in whole weeks, however the preset words it."""
     per_week = {"weken": 1, "werkweken": 1, "dagen": 1 / 7, "werkdagen": 1 / 5, "maanden": 4}
     return max(1, int(term.number * per_week[term.unit]))

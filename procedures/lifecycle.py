@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
@@ -26,6 +27,12 @@ LABELS = {
     S.HANDED_OVER: "overgedragen (meldcode)",
     S.CLOSED: "afgesloten",
 }
+# A status in one Dutch word, as commands and addresses take it.
+WORDS = {
+    S.RECEIVED: "ontvangen", S.ACKNOWLEDGED: "bevestigd", S.ADMISSIBILITY: "ontvankelijkheid",
+    S.INVESTIGATION: "onderzoek", S.FINDINGS_SENT: "bevindingen", S.APPEAL: "beroep",
+    S.SUSPENDED: "opgeschort", S.HANDED_OVER: "overgedragen", S.CLOSED: "afgesloten",
+}  # fmt: skip
 CLOSURE_LABELS = {
     Closure.RESOLVED: "opgelost",
     Closure.WITHDRAWN: "ingetrokken",
@@ -200,6 +207,39 @@ def schedule(
                 own = term_end(extended_by, own, calendar)
         result.append(StepDue(step, legal, min(own, legal)))
     return result
+
+
+def letter_of(current: CaseStatus, target: CaseStatus) -> str | None:
+    """The letter a move sends the complainant (the closing one also plans the aftercare)."""
+    if target == S.INVESTIGATION and current == S.ADMISSIBILITY:
+        return "ontvankelijkheid"
+    if target == S.FINDINGS_SENT:
+        return "bevindingen"
+    if target == S.CLOSED:
+        return "afsluiting"
+    return None
+
+
+SOON = 3  # working days: what the daily digest and the pages call due soon
+
+
+class Urgency(StrEnum):
+    """How pressing a step is, in the word officers read beside its date (not colour alone)."""
+
+    OVERDUE = "te laat"
+    SOON = "bijna"
+    FINE = "op tijd"
+
+
+def urgency(warn_by: date, today: date, calendar: WorkingCalendar) -> Urgency:
+    """Past the warn-by date is late; within SOON working days is soon (as the digest says)."""
+    if warn_by < today:
+        return Urgency.OVERDUE
+    left, day = 0, today
+    while day < warn_by and left <= SOON:
+        day += timedelta(days=1)
+        left += calendar.is_working_day(day)
+    return Urgency.SOON if left <= SOON else Urgency.FINE
 
 
 def open_roles(status: CaseStatus) -> tuple[str, ...]:
