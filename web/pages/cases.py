@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from casework import case_list, case_view, cases, registration
 from casework.outgoing import LetterChanged
 from casework.registration import FieldInvalid
+from casework.similar import similar_cases
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
 from outbox.case_letters import LetterNotComplete
@@ -227,6 +228,16 @@ async def resume(request: Request) -> Response:
     )
 
 
+async def similar(request: Request) -> Response:
+    """The similar earlier complaints: a fragment the case page loads (htmx), or a page."""
+    context = context_of(request)
+    number = request.path_params["number"]
+    found = await run_in_threadpool(similar_cases, context.store, number)
+    if request.headers.get("hx-request"):
+        return page(request, "similar_fragment.html", found=found)
+    return page(request, "similar.html", section="zaken", found=found)
+
+
 async def _preview_or_confirm(
     request: Request,
     number: str,
@@ -327,4 +338,5 @@ routes = [
     route(_N + "/verdagen", extend, methods=("POST",)),
     route(_N + "/opschorten", suspend, methods=("POST",)),
     route(_N + "/hervatten", resume, methods=("POST",)),
+    route(_N + "/vergelijkbaar", similar),
 ]
