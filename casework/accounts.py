@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import ROLE_LABELS, Role
+from office import SYSTEM  # the actor when Klachtenbus itself ends a session
 from storage import Store
 from storage import accounts as records
 from storage.models import LoginSession, User
@@ -42,7 +43,6 @@ IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
 TOUCH_EVERY = timedelta(minutes=1)  # a page load writes last_seen_at at most this often
 
-SYSTEM = "klachtenbus"  # the actor when Klachtenbus itself ends a session
 
 DEFAULT_HASHER = PasswordHasher()
 
@@ -378,7 +378,7 @@ def _throttled_for(
 def _verified(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
         return hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeError):  # UnicodeError: lone surrogates
         return False
 
 
@@ -457,6 +457,13 @@ def _checked_password(password: str) -> str:
             f"Het wachtwoord is te lang ({len(password)} tekens): gebruik er hoogstens "
             f"{MAX_PASSWORD_LENGTH}."
         )
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:  # bytes a terminal in another encoding passed on undecoded
+        raise PasswordRejected(
+            "Het wachtwoord bevat tekens die niet als UTF-8 te lezen zijn: stel de terminal in "
+            "op UTF-8, of kies een wachtwoord zonder die tekens."
+        ) from None
     return password
 
 

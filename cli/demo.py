@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import time
 from datetime import UTC, datetime
@@ -13,9 +14,11 @@ from rich.table import Table
 from sqlalchemy import select
 
 import bootstrap
+from casework import accounts
 from cli.demo_mail import ORGANISATION, sample_messages
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.settings import load_settings
+from klachtenbus.vocabulary import Role
 from storage import StoredMessage
 
 MARKER = ".klachtenbus-demo"
@@ -80,6 +83,13 @@ def run(folder: Path, console: Console) -> None:
         f"{summary.stored} berichten verwerkt; {sent.sent} ontvangstbevestigingen geschreven naar "
         f"{folder / 'verzonden'}/ (als .eml). Bekijk de zaken met: "
         f"KLACHTENBUS_DATABASE_URL=sqlite:///{folder / 'klachtenbus.db'} klachtenbus cases"
+    )
+    password = secrets.token_urlsafe(12)
+    accounts.add_user(store, "demo", "behandelaar", Role.ADMIN, password, "Demo Behandelaar")
+    console.print(
+        f"In de browser: KLACHTENBUS_DATABASE_URL=sqlite:///{folder / 'klachtenbus.db'} "
+        f"klachtenbus serve, open http://127.0.0.1:{settings.web_port}/ en log in als "
+        f"behandelaar met wachtwoord {password}"
     )
     console.print(
         "Daarna: klachtenbus case show ZAAKNUMMER (termijnen en geschiedenis), "

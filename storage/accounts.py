@@ -14,12 +14,17 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, LoginFailure, LoginSession, User, now
 
-NAME_LENGTH = 64  # the column's length: a longer name typed at log-in is counted by its start
+NAME_LENGTH = 64  # the columns' length: a longer name or address is counted by its start
 
 
 def account_key(name: str) -> str:
     """The form a name is stored and looked up in: trimmed, lower-cased, cut to the column."""
     return name.strip().lower()[:NAME_LENGTH]
+
+
+def address_key(client_address: str | None) -> str | None:
+    """The form an address is stored and looked up in, so a long one cannot dodge its count."""
+    return client_address[:NAME_LENGTH] if client_address else None
 
 
 def add_user(
@@ -135,7 +140,11 @@ def end_sessions_of_user(session: Session, user: User, at: datetime | None = Non
 def record_login_failure(
     session: Session, *, name: str, client_address: str | None, at: datetime | None = None
 ) -> None:
-    session.add(LoginFailure(name=account_key(name), client_address=client_address, at=at or now()))
+    session.add(
+        LoginFailure(
+            name=account_key(name), client_address=address_key(client_address), at=at or now()
+        )
+    )
     session.flush()
 
 
@@ -152,7 +161,7 @@ def failures_since(
     where = (
         LoginFailure.name == account_key(name)
         if name is not None
-        else LoginFailure.client_address == client_address
+        else LoginFailure.client_address == address_key(client_address)
     )
     return list(
         session.scalars(

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 
 from tests.browser.helpers import VIEWPORT, is_loopback
+from tests.browser.live import LiveWeb, served
+from tests.casework import store_at
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -108,3 +110,10 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveWeb]:
+    """The web app served by uvicorn on 127.0.0.1, on a fresh SQLite database."""
+    with served(store_at(f"sqlite:///{tmp_path / 'klachtenbus.db'}")) as live_web:
+        yield live_web

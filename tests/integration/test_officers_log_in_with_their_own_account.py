@@ -63,6 +63,8 @@ def test_wrong_password_and_unknown_name_read_the_same(database_url: str) -> Non
         log_in(store, password="niet het goede wachtwoord")
     with pytest.raises(LoginFailed) as unknown:
         log_in(store, name="bert")
+    with pytest.raises(LoginFailed):
+        log_in(store, password="\ud800" * 12)  # not even encodable: refused, not a crash
 
     assert str(wrong.value) == str(unknown.value)
     assert "wachtwoord" in str(wrong.value) and "beheerder" in str(wrong.value)

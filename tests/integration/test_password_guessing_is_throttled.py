@@ -71,6 +71,18 @@ def test_one_address_trying_many_names_is_slowed_down(database_url: str) -> None
     assert log_in(store, address="203.0.113.4", now=T0 + timedelta(minutes=1)).user.name == "anna"
 
 
+def test_a_very_long_address_is_counted_all_the_same(database_url: str) -> None:
+    """An address longer than the column is counted by its start, not let through."""
+    store = store_at(database_url)
+    with_account(store)
+    address = "2001:db8::" + "f" * 200
+    for number in range(20):
+        _fail(store, name=f"gebruiker{number}", address=address)
+
+    with pytest.raises(LoginThrottled):
+        log_in(store, address=address, now=T0 + timedelta(minutes=1))
+
+
 def test_unknown_names_are_throttled_like_real_ones(database_url: str) -> None:
     """The wait cannot tell a guesser which names exist either."""
     store = store_at(database_url)

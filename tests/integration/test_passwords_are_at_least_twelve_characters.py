@@ -35,3 +35,11 @@ def test_a_new_password_follows_the_same_rule(database_url: str) -> None:
 
     with pytest.raises(PasswordRejected, match="minstens 12"):
         reset_password(store, ADMIN, "anna", "kort", hasher=FAST)
+
+
+def test_a_password_a_terminal_could_not_decode_is_refused(database_url: str) -> None:
+    """A Latin-1 terminal's é reaches Python as a lone surrogate: refused with the fix, no crash."""
+    store = store_at(database_url)
+
+    with pytest.raises(PasswordRejected, match="UTF-8"):
+        add_user(store, ADMIN, "anna", Role.OFFICER, "wachtwoord caf\udce9", hasher=FAST)
