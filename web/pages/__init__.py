@@ -7,6 +7,6 @@ from starlette.routing import BaseRoute
 
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
-    from web.pages import cases, triage
+    from web.pages import cases, search, triage
 
-    return [*triage.routes, *cases.routes]
+    return [*triage.routes, *cases.routes, *search.routes]
