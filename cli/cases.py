@@ -167,7 +167,11 @@ def show(
         what = EVENT_LABELS.get(e["kind"], e["kind"])
         if e["to"]:
             what += f": {_status_label(e['from'])} → {_status_label(e['to'])}"
-        history.add_row(local(e["at"]), e["actor"], what, e["reason"] or "")
+        why = e["reason"] or ""
+        skipped = (e["details"] or {}).get("skipped")
+        if skipped:
+            why += f" (overgeslagen: {', '.join(skipped)}; {e['details'].get('skip_reason', '')})"
+        history.add_row(local(e["at"]), e["actor"], what, why)
     console.print(history)
     mail = Table("Brief", "Status", "Aan", "Verstuurd", title="Brieven")
     for x in view.letters:

@@ -192,3 +192,35 @@ def test_a_step_without_a_letter_is_made_at_once_and_a_skip_needs_its_reason(web
     )
     assert moved.status_code == 303
     assert cases.show(web.store, HSS, other).case["status"] == "investigation"
+
+
+def test_the_findings_letter_is_completed_in_the_form_and_previewed(web: Web) -> None:
+    """Bevindingen: the frame is in the textarea; with blanks left it is refused there; once
+    completed it is previewed and sent exactly as written."""
+    number = investigating(web)
+    officer = web.logged_in("anna")
+    form = officer.get(f"/zaken/{number}/stap", params={"naar": "bevindingen"})
+    frame = unescape(
+        re.search(
+            r'<textarea id="brief" name="brief"[^>]*>(.*?)</textarea>', form.text, re.S
+        ).group(1)
+    )  # type: ignore[union-attr]
+    assert "[VUL IN" in frame
+    token = csrf_of(officer, f"/zaken/{number}")
+    data = {"csrf": token, "naar": "bevindingen", "reden": "onderzoek klaar"}
+
+    blanks = officer.post(f"/zaken/{number}/stap", data=data | {"brief": frame})
+    assert blanks.status_code == 400
+    assert "open plekken" in blanks.text and "Vul ze hieronder in." in blanks.text
+    assert letter_count(web) == 0
+
+    done = frame.replace("[VUL IN: met wie", "Wij spraken met u en de begeleider. [x").split("[")[0]
+    preview = officer.post(f"/zaken/{number}/stap", data=data | {"brief": done})
+    assert preview.status_code == 200
+    assert "Wij spraken met u en de begeleider." in shown_letter(preview.text)
+    officer.post(
+        f"/zaken/{number}/stap",
+        data=data | {"brief": done, "actie": "versturen", "bevestig": fingerprint(preview.text)},
+    )
+    assert letters(web, number)["bevindingen"] == shown_letter(preview.text)
+    assert cases.show(web.store, HSS, number).case["status"] == "findings_sent"

@@ -262,8 +262,8 @@ async def _preview_or_confirm(
     except LetterNotComplete as exc:
         problem = str(exc).replace("Vul ze in en probeer opnieuw.", "Vul ze hieronder in.")
         return _preview(request, number, form, action, None, problem, status_code=400)
-    if not seen.drafts and problem is None:
-        result = await run_in_threadpool(lambda: change(expected=seen.fingerprint))
+    if not seen.drafts and problem is None:  # no letter to look at: made as worked out
+        await run_in_threadpool(lambda: change(expected=seen.fingerprint))
         return _back(number, done)
     return _preview(request, number, form, action, seen, problem)
 
