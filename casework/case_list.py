@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from casework.cases import dates
@@ -223,13 +223,27 @@ def _conditions(wanted: CaseFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-_CLOCK = (
-    Case.id, Case.status, Case.procedure, Case.received_at, Case.paused_days,
-    Case.suspended_since, Case.extension_weeks,
-)  # fmt: skip
 # A running case's next deadline depends on these columns only (a suspended case's clock
-# does not run), so it is remembered by them: thousands of rows cost a lookup each.
+# does not run), so it is remembered by them: thousands of rows cost a lookup each. The
+# arrival time is read as the database keeps it (a string in SQLite, a naive UTC timestamp in
+# PostgreSQL): turning it into an aware datetime and hashing that cost more than the rest.
+_CLOCK = (
+    Case.id, Case.status, Case.procedure, type_coerce(Case.received_at, String),
+    Case.paused_days, Case.extension_weeks,
+)  # fmt: skip
 _DEADLINES: dict[tuple[Any, ...], tuple[date, date] | None] = {}
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """What `dates` reads of a running case."""
+
+    status: str
+    procedure: str
+    received_at: datetime
+    paused_days: int
+    extension_weeks: int
+    suspended_since: None = None
 
 
 def _running(
@@ -240,16 +254,25 @@ def _running(
         _DEADLINES.clear()
     found = []
     place = (id(office.procedure), id(office.calendar))
-    for row in session.execute(select(*_CLOCK).where(*conditions, Case.status.in_(RUNNING))):
-        key = (*place, row.status, row.procedure, row.received_at, row.paused_days,
-               row.extension_weeks)  # fmt: skip
-        if key not in _DEADLINES:
-            step = next_deadline(office, row, today)
-            _DEADLINES[key] = (step.warn_by, step.due) if step else None
-        deadline = _DEADLINES[key]
+    rows = session.execute(select(*_CLOCK).where(*conditions, Case.status.in_(RUNNING)))
+    for case_id, status, procedure, stored_at, paused, weeks in rows:
+        key = (place, status, procedure, stored_at, paused, weeks)
+        deadline = _DEADLINES.get(key, _UNKNOWN)
+        if deadline is _UNKNOWN:
+            clock = _Clock(status, procedure, _utc(stored_at), paused, weeks)
+            step = next_deadline(office, clock, today)
+            deadline = _DEADLINES[key] = (step.warn_by, step.due) if step else None
         if deadline is not None:
-            found.append((*deadline, row.id))
+            found.append((*deadline, case_id))  # type: ignore[misc]
     return found
+
+
+_UNKNOWN: Any = object()
+
+
+def _utc(stored: str | datetime) -> datetime:
+    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+    return moment.replace(tzinfo=UTC)
 
 
 def _by_deadline(
@@ -311,7 +334,7 @@ def _sorted_by_arrival(session: Session, ids: list[int], newest: bool) -> list[i
         arrival.update(
             session.execute(
                 select(Case.id, Case.received_at).where(Case.id.in_(ids[chunk : chunk + 500]))
-            ).tuples()
+            ).all()
         )
     return sorted(arrival, key=lambda i: (arrival[i], i), reverse=newest)
 
