@@ -292,6 +292,8 @@ def main() -> None:
                 "inbox, page 40": lambda: "/berichten?pagina=40",
                 "triage": lambda: "/triage",
                 "case list": lambda: "/zaken",
+                "case list, overdue only": lambda: "/zaken?te_laat=1",
+                "case list, all, page 150": lambda: "/zaken?status=alle&pagina=150",
                 "case page": lambda: f"/zaken/{rng.choice(numbers)}",
                 "message page": lambda: f"/berichten/{rng.randint(1, args.messages)}",
                 "search": lambda: f"/zoeken?q={rng.choice(WORDS)}+{rng.choice(WORDS)}",

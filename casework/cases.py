@@ -1,27 +1,36 @@
 """Working a case: moves through the procedure, suspension, extension, the fields officers fill
-in, and the letters each step sends. The CLI and (later) the web UI call these functions.
+in, and the letters each step sends. The CLI and the web app call these same functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from casework.outgoing import Draft, check_seen, facts_of, fingerprint, queue
 from intake.addresses import plausible_mailbox
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, LetterStatus, Outcome
 from office import Office
-from outbox import Envelope
-from outbox.case_letters import CaseFacts, case_letter, render_text
+from outbox.case_letters import render_text
 from outbox.letters import readdressed
 from procedures import Preset, WorkingCalendar, received_on
-from procedures.lifecycle import LABELS, InvalidTransition, Move, StepDue, check_move, schedule
+from procedures.lifecycle import (
+    LABELS,
+    InvalidTransition,
+    Move,
+    StepDue,
+    check_move,
+    letter_of,
+    schedule,
+)
 from procedures.presets import Term, term_end
-from storage import Case, Store, casework, records
+from storage import Case, Store, casework
+from storage import accounts as audit
 
 EDITABLE = (
     "category", "team", "municipality", "officer", "actions_taken", "outcome", "measures",
@@ -51,33 +60,73 @@ class CaseView:
 
 @dataclass
 class Result:
-    """What a change did, for the officer's screen."""
+    """What a change did (or, previewed, would do), for the officer's screen."""
 
     number: str
     status: str
     letters: list[str] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)  # the letters as queued, for a preview
+    skipped: tuple[str, ...] = ()  # required steps passed over, with the officer's reason
+    changed: list[str] = field(default_factory=list)  # the fields an edit changed
+
+    @property
+    def fingerprint(self) -> str:
+        """What a confirmation of this preview must match (see casework.outgoing)."""
+        return fingerprint(self.drafts)
+
+    def add(self, draft: Draft) -> None:
+        self.letters.append(draft.purpose)
+        self.drafts.append(draft)
 
 
-def dates(office: Office, case: Case, *, on: date | None = None) -> list[StepDue]:
+class Clocked(Protocol):
+    """What a case's due dates depend on: a Case, or a row of just these columns."""
+
+    procedure: str
+    received_at: datetime
+    paused_days: int
+    suspended_since: datetime | None
+    extension_weeks: int
+
+
+def dates(office: Office, case: Clocked, *, on: date | None = None) -> list[StepDue]:
     """Each step's due date; while suspended, the days so far do not count either."""
-    procedure = office.procedure_of(case)
+    procedure = office.procedure_of(case)  # type: ignore[arg-type]
     paused = case.paused_days
     if case.suspended_since is not None:
         today = on or office.today()
         paused += max(0, (today - _local(procedure, case.suspended_since)).days)
-    extension = Term(case.extension_weeks, "weken") if case.extension_weeks else None
-    return schedule(
-        procedure,
-        received_on(procedure, case.received_at),
-        office.calendar,
-        paused_days=paused,
-        extension=extension,
-    )
+    day = received_on(procedure, case.received_at)
+    return list(_schedule(procedure, office.calendar, day, paused, case.extension_weeks))
+
+
+_SCHEDULES: dict[tuple[int, int, date, int, int], tuple[StepDue, ...]] = {}
+_KEPT: dict[tuple[int, int], tuple[Preset, WorkingCalendar]] = {}  # so their ids stay theirs
+
+
+def _schedule(
+    procedure: Preset, calendar: WorkingCalendar, day: date, paused: int, weeks: int
+) -> tuple[StepDue, ...]:
+    """Remembered: a list of thousands of cases shares a few hundred days of receipt, and
+    working out one schedule walks the calendar day by day (a few tenths of a millisecond).
+    Keyed by the preset's and calendar's identity: hashing a preset costs more than a lookup."""
+    key = (id(procedure), id(calendar), day, paused, weeks)
+    found = _SCHEDULES.get(key)
+    if found is None:
+        if len(_SCHEDULES) > 50_000 or len(_KEPT) > 64:
+            _SCHEDULES.clear()
+            _KEPT.clear()
+        _KEPT.setdefault(key[:2], (procedure, calendar))
+        extension = Term(weeks, "weken") if weeks else None
+        found = _SCHEDULES[key] = tuple(
+            schedule(procedure, day, calendar, paused_days=paused, extension=extension)
+        )
+    return found
 
 
 def show(store: Store, office: Office, number: str) -> CaseView:
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         record = {
             "number": case.number,
             "status": case.status,
@@ -148,12 +197,18 @@ def move(
     outcome: Outcome | None = None,
     officer_text: str | None = None,
     letter_text: str = "",
+    skip_reason: str = "",
+    preview: bool = False,
+    expected: str | None = None,
     now: datetime | None = None,
 ) -> Result:
     """Move a case one step, store who/when/why, and queue the letter that step sends.
 
     `reason` is for the case's history only; what the complainant reads is `letter_text`
-    (an internal note such as "klager is lastig" once went out verbatim).
+    (an internal note such as "klager is lastig" once went out verbatim). A move past a step
+    the procedure requires needs `skip_reason`, kept in the history. `preview` works the move
+    out, letters included, and changes nothing; `expected` (the preview's fingerprint) makes
+    the move go through only with exactly the letters previewed.
     """
     if target == CaseStatus.CLOSED and closure == Closure.NOT_ADMISSIBLE and not letter_text:
         raise KlachtenbusError(
@@ -162,12 +217,17 @@ def move(
         )
     at = now or datetime.now(UTC)
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         current = CaseStatus(case.status)
         resume_to = CaseStatus(case.resume_to) if case.resume_to else None
-        check_move(
-            procedure, case.number, current, Move(target, closure, outcome), resume_to=resume_to
+        skipped = check_move(
+            procedure,
+            case.number,
+            current,
+            Move(target, closure, outcome),
+            resume_to=resume_to,
+            skip_reason=skip_reason,
         )
         if current == CaseStatus.SUSPENDED:
             _end_pause(procedure, case, at)
@@ -182,28 +242,35 @@ def move(
             case.suspended_since, case.resume_to = at, current
         if outcome is not None:
             case.outcome = outcome.value
-        result = Result(case.number, target)
-        facts = _facts(office, case, reason=letter_text)
-        if target == CaseStatus.INVESTIGATION and current == CaseStatus.ADMISSIBILITY:
-            result.letters.append(_queue(session, office, case, "ontvankelijkheid", facts, at))
-        elif target == CaseStatus.FINDINGS_SENT:
-            result.letters.append(
-                _queue(session, office, case, "bevindingen", facts, at, officer_text=officer_text)
-            )
-        elif target == CaseStatus.CLOSED:
+        result = Result(case.number, target, skipped=skipped)
+        facts = facts_of(office, case, reason=letter_text)
+        letter = letter_of(current, target)
+        if letter == "ontvankelijkheid":
+            result.add(queue(session, office, case, letter, facts, at))
+        elif letter == "bevindingen":
+            result.add(queue(session, office, case, letter, facts, at, officer_text=officer_text))
+        elif letter == "afsluiting":
             assert closure is not None
             case.closure, case.closed_at = closure.value, at
-            facts = _facts(office, case, reason=letter_text)
-            result.letters.append(_queue(session, office, case, "afsluiting", facts, at))
+            facts = facts_of(office, case, reason=letter_text)
+            result.add(queue(session, office, case, "afsluiting", facts, at))
             if procedure.aftercare and closure != Closure.WITHDRAWN:
                 later = datetime.combine(
                     _add(procedure.aftercare, _local(procedure, at), office.calendar),
                     time(9),
                     ZoneInfo(procedure.time_zone),
                 )
-                result.letters.append(_queue(session, office, case, "nazorg", facts, later))
+                result.add(queue(session, office, case, "nazorg", facts, later))
         case.status = target.value
         _sync_due(office, case)
+        details: dict[str, Any] = {
+            "closure": closure and closure.value,
+            "outcome": outcome and outcome.value,
+            "letters": result.letters,
+        }
+        if skipped:
+            details["skipped"] = list(skipped)
+            details["skip_reason"] = skip_reason.strip()
         casework.add_event(
             session,
             case,
@@ -212,13 +279,18 @@ def move(
             from_status=current,
             to_status=target,
             reason=reason,
-            details={
-                "closure": closure and closure.value,
-                "outcome": outcome and outcome.value,
-                "letters": result.letters,
-            },
+            details=details,
             at=at,
         )
+        _audit(
+            session, actor, "case.move", case,
+            before={"status": current.value},
+            after={"status": target.value, **details, "reason": reason},
+            at=at,
+        )  # fmt: skip
+        check_seen(result.drafts, expected, case.number)
+        if preview:
+            session.rollback()  # a preview changes nothing
         return result
 
 
@@ -245,7 +317,7 @@ def resume(
     now: datetime | None = None,
 ) -> Result:
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         if case.status != CaseStatus.SUSPENDED or not case.resume_to:
             raise KlachtenbusError(
                 f"{case.number} is niet opgeschort (status: {LABELS[CaseStatus(case.status)]})."
@@ -261,13 +333,26 @@ def extend(
     *,
     actor: str,
     reason: str,
+    letter_text: str = "",
     weeks: int | None = None,
+    preview: bool = False,
+    expected: str | None = None,
     now: datetime | None = None,
 ) -> Result:
-    """Verdaging: once, within the preset's maximum, announced before the term expires."""
+    """Verdaging: once, within the preset's maximum, announced before the term expires.
+
+    The letter gives the complainant the grounds (Awb 9:11): `letter_text`, as the officer
+    wrote it for them. `reason` stays in the case's history and never reaches the letter.
+    `preview` and `expected` work as for `move`.
+    """
+    if not letter_text.strip():
+        raise ExtensionRefused(
+            "De klager hoort in de brief waarom de termijn langer wordt: schrijf dat in "
+            "--toelichting (het veld 'Toelichting in de brief'). --reden blijft intern."
+        )
     at = now or datetime.now(UTC)
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         limit = procedure.extension
         if limit is None:
@@ -275,7 +360,7 @@ def extend(
                 f"{case.number}: de procedure '{procedure.key}' kent geen verdaging. "
                 "Voeg een [extension]-blok toe aan het procedurebestand als uw reglement het toestaat."
             )
-        most = _weeks(limit)
+        most = most_weeks(limit)
         weeks = weeks or most
         if case.extension_weeks:
             raise ExtensionRefused(
@@ -301,23 +386,28 @@ def extend(
         previous = answer.due
         case.extension_weeks, case.extension_reason = weeks, reason
         _sync_due(office, case)
-        facts = _facts(office, case, reason=reason, previous_answer_by=previous)
-        letter = _queue(session, office, case, "verdaging", facts, at)
+        facts = facts_of(office, case, reason=letter_text.strip(), previous_answer_by=previous)
+        result = Result(case.number, case.status)
+        result.add(queue(session, office, case, "verdaging", facts, at))
+        details = {
+            "weeks": weeks,
+            "from": previous.isoformat(),
+            "to": case.answer_due.isoformat(),
+            "letter": result.letters[0],
+        }
         casework.add_event(
-            session,
-            case,
-            actor=actor,
-            kind="extend",
-            reason=reason,
-            details={
-                "weeks": weeks,
-                "from": previous.isoformat(),
-                "to": case.answer_due.isoformat(),
-                "letter": letter,
-            },
-            at=at,
+            session, case, actor=actor, kind="extend", reason=reason, details=details, at=at
         )
-        return Result(case.number, case.status, [letter])
+        _audit(
+            session, actor, "case.extend", case,
+            before={"answer_due": previous.isoformat(), "extension_weeks": 0},
+            after={"answer_due": details["to"], "extension_weeks": weeks, "reason": reason},
+            at=at,
+        )  # fmt: skip
+        check_seen(result.drafts, expected, case.number)
+        if preview:
+            session.rollback()  # a preview changes nothing
+        return result
 
 
 _SATISFACTION = {"ja": True, "j": True, "yes": True, "nee": False, "n": False, "no": False}
@@ -341,7 +431,8 @@ def edit(
     actor: str,
     now: datetime | None = None,
 ) -> Result:
-    """Fill in registration fields; every change is kept with its old value."""
+    """Fill in registration fields; every change is kept with its old value, in the case's
+    history and in the audit trail, in one transaction. Unchanged fields are not recorded."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise KlachtenbusError(
@@ -353,20 +444,56 @@ def edit(
         )
     if not isinstance(changes.get("satisfied"), bool | None):
         raise KlachtenbusError("Tevreden is ja, nee of onbekend.")
+    return _change_fields(store, number, changes, actor=actor, action="case.edit", now=now)
+
+
+def assign(
+    store: Store,
+    number: str,
+    officer: str | None,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> Result:
+    """Give the case to an officer (the address the daily digest goes to), or to nobody."""
+    address = (officer or "").strip() or None
+    if address is not None and not plausible_mailbox(address):
+        raise KlachtenbusError(
+            f"'{address}' is geen bruikbaar e-mailadres voor de behandelaar; kies een collega "
+            "met een e-mailadres (een beheerder vult het in bij het account)."
+        )
+    return _change_fields(
+        store, number, {"officer": address}, actor=actor, action="case.assign", now=now
+    )
+
+
+def _change_fields(
+    store: Store,
+    number: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    now: datetime | None,
+) -> Result:
     with store.unit_of_work() as session:
-        case = _case(session, number)
-        before = {name: getattr(case, name) for name in changes}
-        for name, value in changes.items():
+        case = case_of(session, number)
+        changed = {k: v for k, v in changes.items() if getattr(case, k) != v}
+        if not changed:
+            return Result(case.number, case.status)
+        before = {name: getattr(case, name) for name in changed}
+        for name, value in changed.items():
             setattr(case, name, value)
-        casework.add_event(
+        event = casework.add_event(
             session,
             case,
             actor=actor,
             kind="edit",
-            details={name: [before[name], value] for name, value in changes.items()},
+            details={name: [before[name], value] for name, value in changed.items()},
             at=now,
         )
-        return Result(case.number, case.status)
+        _audit(session, actor, action, case, before=before, after=changed, at=event.at or now)
+        return Result(case.number, case.status, changed=list(changed))
 
 
 def release(
@@ -381,7 +508,7 @@ def release(
     """Send a letter the bot held back (withheld, or uncertain after a crash) once an officer
     has checked it should go; the officer's decision is kept in the case."""
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         letter = next((x for x in case.letters if x.purpose == purpose), None)
         if letter is None:
             names = ", ".join(x.purpose for x in case.letters) or "geen"
@@ -408,38 +535,46 @@ def release(
         before = letter.status
         letter.status, letter.next_attempt_at = LetterStatus.PENDING, datetime.now(UTC)
         letter.last_error = None
+        details = {"letter": purpose, "was": before, "to": letter.recipient}
         casework.add_event(
-            session, case, actor=actor, kind="release", reason=reason,
-            details={"letter": purpose, "was": before, "to": letter.recipient},
+            session, case, actor=actor, kind="release", reason=reason, details=details
+        )
+        _audit(
+            session, actor, "case.release", case,
+            before={"letter": purpose, "status": before},
+            after={"letter": purpose, "status": LetterStatus.PENDING.value,
+                   "to": letter.recipient, "reason": reason},
+            at=None,
         )  # fmt: skip
         return Result(case.number, case.status, [purpose])
 
 
 def preview(
-    store: Store, office: Office, number: str, purpose: str, *, reason: str = ""
+    store: Store, office: Office, number: str, purpose: str, *, letter_text: str = ""
 ) -> tuple[str, str]:
     """A letter as the case would get it now, without storing or sending anything.
 
     A verdaging not yet given is shown as `extend` would send it: the old date beside the new
-    one (the preset's longest extension), and the reason the officer means to give.
+    one (the preset's longest extension), and the grounds the officer means to give in it.
     """
-    if purpose == "verdaging" and not reason.strip():
+    if purpose == "verdaging" and not letter_text.strip():
         raise KlachtenbusError(
-            "De reden van de verdaging staat in de brief: geef haar mee met --reden."
+            "De reden van de verdaging staat in de brief: geef haar mee met --toelichting."
         )
     with store.unit_of_work() as session:
-        case = _case(session, number)
+        case = case_of(session, number)
         procedure = office.procedure_of(case)
         previous = _answer_step(office, case).due
         if purpose == "verdaging" and not case.extension_weeks and procedure.extension:
-            case.extension_weeks = _weeks(procedure.extension)  # undone below: only a preview
+            case.extension_weeks = most_weeks(procedure.extension)  # undone below: only a preview
             _sync_due(office, case)
-        facts = _facts(office, case, reason=reason, previous_answer_by=previous)
+        facts = facts_of(office, case, reason=letter_text, previous_answer_by=previous)
         session.rollback()  # a preview changes nothing
         return render_text(purpose, facts, preset=procedure.key, own=procedure.letters)
 
 
-def _case(session: Session, number: str) -> Case:
+def case_of(session: Session, number: str) -> Case:
+    """The case with this number in the caller's transaction, or CaseNotFound."""
     case = casework.case_by_number(session, number)
     if case is None:
         raise CaseNotFound(f"Zaak {number} bestaat niet. Zoek het nummer op met klachtenbus cases.")
@@ -474,84 +609,24 @@ def _add(term: Term, start: date, calendar: WorkingCalendar) -> date:
     return term_end(term, start, calendar)
 
 
-def _weeks(term: Term) -> int:
+def most_weeks(term: Term) -> int:
     """An extension's maximum in whole weeks, however the preset words it."""
     per_week = {"weken": 1, "werkweken": 1, "dagen": 1 / 7, "werkdagen": 1 / 5, "maanden": 4}
     return max(1, int(term.number * per_week[term.unit]))
 
 
-def _facts(
-    office: Office, case: Case, *, reason: str = "", previous_answer_by: date | None = None
-) -> CaseFacts:
-    procedure = office.procedure_of(case)
-    return CaseFacts(
-        case_number=case.number,
-        complainant_name=case.complainant_name
-        if case.complainant_name != case.complainant_email
-        else "",
-        subject=case.subject,
-        received_on=received_on(procedure, case.received_at),
-        answer_by=case.answer_due,
-        procedure_title=procedure.title,
-        external_route=procedure.external_route,
-        organisation_name=office.organisation.name,
-        organisation_address=office.organisation.postal_address,
-        admissible=case.closure != Closure.NOT_ADMISSIBLE,
-        reason=reason,
-        previous_answer_by=previous_answer_by,
-        extension_basis=procedure.extension_basis,
-        closure=case.closure or "",
-        outcome=case.outcome or "",
-        measures=case.measures or "",
-    )
-
-
-def _queue(
+def _audit(
     session: Session,
-    office: Office,
+    actor: str,
+    action: str,
     case: Case,
-    purpose: str,
-    facts: CaseFacts,
-    send_at: datetime,
     *,
-    officer_text: str | None = None,
-) -> str:
-    """Write the letter into the outbox in this transaction; the sender delivers it once."""
-    taken = {x.purpose for x in case.letters}
-    name, n = purpose, 1
-    while name in taken:  # a second afsluiting after an appeal, say
-        n += 1
-        name = f"{purpose}-{n}"
-    complaint_id = case.message.message_id
-    earlier = tuple(x.message_id for x in case.letters)
-    envelope = Envelope(
-        sender=office.organisation.address,
-        sender_name=office.organisation.name,
-        recipient=case.complainant_email or "",
-        recipient_name=facts.complainant_name,
-        in_reply_to=complaint_id,
-        references=earlier,
-    )
-    letter = case_letter(
-        purpose,
-        facts,
-        envelope,
-        sent_at=send_at,
-        preset=office.procedure_of(case).key,
-        own=office.procedure_of(case).letters,
-        officer_text=officer_text,
-    )
-    status = LetterStatus.PENDING if case.complainant_email else LetterStatus.WITHHELD
-    stored = records.add_letter(
-        session,
-        case,
-        purpose=name,
-        recipient=case.complainant_email,
-        message_id=letter.message_id,
-        raw=letter.raw,
-        status=status,
-    )
-    stored.next_attempt_at = send_at
-    if status == LetterStatus.WITHHELD:
-        stored.last_error = "geen e-mailadres van de klager: verstuur de brief per post"
-    return name
+    before: dict[str, Any],
+    after: dict[str, Any],
+    at: datetime | None,
+) -> None:
+    """The change in the audit trail too, beside the case's own history."""
+    audit.add_audit(
+        session, actor=actor, action=action, subject=f"case:{case.number}",
+        before=before, after=after, at=at,
+    )  # fmt: skip

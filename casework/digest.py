@@ -15,12 +15,11 @@ from office import SYSTEM, Office
 from outbox import Mailer
 from outbox.digest import Quarantined, Reminder, digest_mail
 from procedures.calendar import WorkingCalendar
-from procedures.lifecycle import open_roles
+from procedures.lifecycle import SOON, open_roles
 from storage import Store, casework, records
 from storage.models import CaseEvent
 
 log = logging.getLogger(__name__)
-SOON = 3  # working days
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from classify.sample import CLASSIFIED_CHARACTERS, Sample
-from classify.scoring import Scorer, Tables
+from classify.scoring import Features, Scorer, Tables
 from klachtenbus.errors import ModelError
 from klachtenbus.vocabulary import Kind
 
@@ -196,6 +196,35 @@ class Detector:
             scores[term] = scores.get(term, 0.0) + weight
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         return tuple(term for term, _ in ranked[:top])
+
+    def text_vectors(self, texts: Sequence[str]) -> list[Features]:
+        """Each text's TF-IDF vectors as the model weighs them (its words and word pairs, its
+        character n-grams: vocabularies, idf, sublinear tf, each block l2-normed), without
+        the rule markers: for comparing texts as the model reads them."""
+        samples = [Sample(text=t) for t in texts]
+        if self._scorer is not None:
+            return self._scorer.features(samples)
+        matrix = self.pipeline.named_steps["features"].transform(samples).tocsr()
+        width = self.text_width
+        found = []
+        for i in range(len(texts)):
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            keep = matrix.indices[start:end] < width
+            found.append(
+                Features(
+                    matrix.indices[start:end][keep].astype(np.int64),
+                    matrix.data[start:end][keep].astype(np.float64),
+                )
+            )
+        return found
+
+    @property
+    def text_width(self) -> int:
+        """How many text columns (words, then character n-grams) the vectors have."""
+        if self._tables is not None:
+            return len(self._tables.word_vocabulary) + len(self._tables.char_vocabulary)
+        union = self.pipeline.named_steps["features"]
+        return sum(len(sub.steps[-1][1].vocabulary_) for _, sub in union.transformer_list[:2])
 
     def probabilities(self, samples: Sequence[Sample]) -> list[dict[Kind, float]]:
         return [a.probabilities for a in self.assess(samples, top=0)]

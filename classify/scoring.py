@@ -213,6 +213,14 @@ class Scorer:
             value = np.concatenate([value, np.ones(len(marker_columns))])
         return Features(index, value)
 
+    def word_vector(self, text: str) -> Features:
+        """The text's words and word pairs as the model weighs them: its vocabulary, its idf,
+        sublinear tf, l2-normed; the part of `features` that says what the text is about."""
+        index, value = _tfidf(
+            self._word_columns(text[: self._characters]), self._idf, self._char_offset
+        )
+        return Features(index, value)
+
     def _word_columns(self, text: str) -> np.ndarray:
         """The vocabulary columns of the text's words and word pairs, with repeats."""
         get = self._word_vocabulary.get

@@ -46,6 +46,12 @@ FIELD_WORDS = {
 
 Officer = Annotated[str, typer.Option("--door", help="Wie dit doet (naam of e-mailadres).")]
 Reason = Annotated[str, typer.Option("--reden", help="Waarom; komt in het dossier.")]
+Preview = Annotated[
+    bool,
+    typer.Option(
+        "--voorbeeld", help="Toon de brieven precies zoals ze zouden gaan; verandert niets."
+    ),
+]
 
 
 def _office() -> tuple[Any, Office]:
@@ -65,14 +71,32 @@ def _done(result: cases.Result) -> None:
     console.print(line)
 
 
-def _act(change: Callable[[Any, Office], cases.Result]) -> None:
+def _act(change: Callable[[Any, Office], cases.Result], *, preview: bool = False) -> None:
     """Run one change to a case and say what it did, or what to do instead."""
     try:
         store, office = _office()
         result = change(store, office)
     except KlachtenbusError as exc:
         _fail(exc)
-    _done(result)
+    if preview:
+        _show_drafts(result)
+    else:
+        _done(result)
+
+
+def _show_drafts(result: cases.Result) -> None:
+    """The letters a change would queue, headers and text, as the complainant gets them."""
+    if not result.drafts:
+        console.print(f"{result.number}: deze stap stuurt geen brief. Er is niets veranderd.")
+        return
+    for draft in result.drafts:
+        print(f"--- {draft.purpose} ---")
+        print(f"Aan: {draft.recipient or '(geen e-mailadres: per post versturen)'}")
+        print(f"Van: {draft.sender}")
+        print(f"Onderwerp: {draft.subject}")
+        print()
+        print(draft.text, end="" if draft.text.endswith("\n") else "\n")
+    console.print(f"{result.number}: voorbeeld; er is niets veranderd of verstuurd.")
 
 
 @case_app.command("show")
@@ -143,7 +167,11 @@ def show(
         what = EVENT_LABELS.get(e["kind"], e["kind"])
         if e["to"]:
             what += f": {_status_label(e['from'])} → {_status_label(e['to'])}"
-        history.add_row(local(e["at"]), e["actor"], what, e["reason"] or "")
+        why = e["reason"] or ""
+        skipped = (e["details"] or {}).get("skipped")
+        if skipped:
+            why += f" (overgeslagen: {', '.join(skipped)}; {e['details'].get('skip_reason', '')})"
+        history.add_row(local(e["at"]), e["actor"], what, why)
     console.print(history)
     mail = Table("Brief", "Status", "Aan", "Verstuurd", title="Brieven")
     for x in view.letters:
@@ -177,6 +205,14 @@ def move(
         str,
         typer.Option(help="Tekst voor de klager in de brief van deze stap; --reden blijft intern."),
     ] = "",
+    overslaan_met_reden: Annotated[
+        str,
+        typer.Option(
+            "--overslaan-met-reden",
+            help="Sla een stap over die de procedure vraagt; deze reden komt in het dossier.",
+        ),
+    ] = "",
+    voorbeeld: Preview = False,
 ) -> None:
     """Zet een zaak een stap verder; de procedure bepaalt wat mag."""
     try:
@@ -184,14 +220,16 @@ def move(
         closure = _closure(afloop) if afloop else None
         outcome = _outcome(oordeel) if oordeel else None
         text = brief.read_text(encoding="utf-8") if brief else None
-        store, office = _office()
-        result = cases.move(
-            store, office, number, target, actor=door, reason=reden,
-            closure=closure, outcome=outcome, officer_text=text, letter_text=toelichting,
-        )  # fmt: skip
     except KlachtenbusError as exc:
         _fail(exc)
-    _done(result)
+    _act(
+        lambda store, office: cases.move(
+            store, office, number, target, actor=door, reason=reden,
+            closure=closure, outcome=outcome, officer_text=text, letter_text=toelichting,
+            skip_reason=overslaan_met_reden, preview=voorbeeld,
+        ),
+        preview=voorbeeld,
+    )  # fmt: skip
 
 
 @case_app.command("extend")
@@ -199,14 +237,24 @@ def extend(
     number: str,
     door: Officer,
     reden: Reason,
+    toelichting: Annotated[
+        str,
+        typer.Option(
+            help="Waarom de klager langer moet wachten, zoals het in de brief komt "
+            "(verplicht; --reden blijft intern)."
+        ),
+    ] = "",
     weken: Annotated[int | None, typer.Option(help="Hoeveel weken; standaard het maximum.")] = None,
+    voorbeeld: Preview = False,
 ) -> None:
     """Verdaag de termijn (eenmaal, vóór het einde ervan); de klager krijgt een brief."""
     _act(
         lambda store, office: cases.extend(
-            store, office, number, actor=door, reason=reden, weeks=weken
-        )
-    )
+            store, office, number, actor=door, reason=reden, letter_text=toelichting,
+            weeks=weken, preview=voorbeeld,
+        ),
+        preview=voorbeeld,
+    )  # fmt: skip
 
 
 @case_app.command("suspend")
@@ -244,12 +292,17 @@ def preview(
     ],
     zaak: Annotated[str, typer.Option(help="Het zaaknummer, bv. K-2026-0001.")],
     html: Annotated[bool, typer.Option("--html", help="Toon de HTML-versie.")] = False,
-    reden: Annotated[str, typer.Option(help="Reden die in de brief komt.")] = "",
+    toelichting: Annotated[
+        str, typer.Option(help="Tekst voor de klager die in de brief komt (bij verdaging).")
+    ] = "",
+    reden: Annotated[
+        str, typer.Option(hidden=True, help="Oude naam van --toelichting; komt in de brief.")
+    ] = "",
 ) -> None:
     """Toon een brief zoals die zaak hem nu zou krijgen; er wordt niets verstuurd."""
     try:
         store, office = _office()
-        text, page = cases.preview(store, office, zaak, purpose, reason=reden)
+        text, page = cases.preview(store, office, zaak, purpose, letter_text=toelichting or reden)
     except KlachtenbusError as exc:
         _fail(exc)
     print(page if html else text, end="")

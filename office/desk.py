@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from office.organisation import Organisation
@@ -28,10 +29,16 @@ class Office:
         """The preset the case was registered under, also after the admin switched presets."""
         if case.procedure == self.procedure.key:
             return self.procedure
-        try:
-            return load_preset(case.procedure)
-        except PresetError:
-            return self.procedure
+        return _earlier_preset(case.procedure) or self.procedure
 
     def today(self) -> date:
         return datetime.now(ZoneInfo(self.procedure.time_zone)).date()
+
+
+@lru_cache(maxsize=16)
+def _earlier_preset(key: str) -> Preset | None:
+    """A shipped preset read once: a list of cases would otherwise parse it for every row."""
+    try:
+        return load_preset(key)
+    except PresetError:
+        return None

@@ -286,3 +286,29 @@ def header_text(value: str, limit: int = 250) -> str:
     if text.isascii():
         return text
     return Header(text, _SUBJECT_CHARSET).encode()
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A written letter as an officer reads it before it goes: addresses, subject, text."""
+
+    recipient: str
+    sender: str
+    subject: str
+    text: str
+
+
+def as_read(raw: bytes) -> LetterText:
+    """The letter's headers decoded and its plain text, from the very bytes that are queued,
+    so what the officer checked is what the complainant gets."""
+    from email import policy
+
+    message = message_from_bytes(raw, policy=policy.default)
+    body = message.get_body(("plain",))
+    text = body.get_content() if body is not None else ""  # type: ignore[attr-defined]
+    return LetterText(
+        recipient=str(message.get("To", "")),
+        sender=str(message.get("From", "")),
+        subject=str(message.get("Subject", "")),
+        text=text,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from klachtenbus.errors import KlachtenbusError
 from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
@@ -26,6 +27,12 @@ LABELS = {
     S.HANDED_OVER: "overgedragen (meldcode)",
     S.CLOSED: "afgesloten",
 }
+# A status in one Dutch word, as commands and addresses take it.
+WORDS = {
+    S.RECEIVED: "ontvangen", S.ACKNOWLEDGED: "bevestigd", S.ADMISSIBILITY: "ontvankelijkheid",
+    S.INVESTIGATION: "onderzoek", S.FINDINGS_SENT: "bevindingen", S.APPEAL: "beroep",
+    S.SUSPENDED: "opgeschort", S.HANDED_OVER: "overgedragen", S.CLOSED: "afgesloten",
+}  # fmt: skip
 CLOSURE_LABELS = {
     Closure.RESOLVED: "opgelost",
     Closure.WITHDRAWN: "ingetrokken",
@@ -55,9 +62,25 @@ CLOSURES_FROM: dict[Closure, tuple[CaseStatus, ...]] = {
 }
 NEEDS_OUTCOME = (Closure.RULED, Closure.RULED_AFTER_ADVICE)
 
+# The regular way through a procedure. A move forward past a status still to come skips the
+# step it stands for, which the procedure requires: only with an officer's stated reason.
+# The acknowledgement is not an officer's step (the bot's letter goes whatever the status),
+# and the admissibility step counts only where the preset has one.
+ROUTE = (S.RECEIVED, S.ACKNOWLEDGED, S.ADMISSIBILITY, S.INVESTIGATION, S.FINDINGS_SENT, S.CLOSED)
+# Endings that stop the procedure rather than skip a step of it: the complainant withdraws
+# (MIK & PIW), the complaint is declared not admissible (itself the admissibility decision).
+ENDINGS = (Closure.WITHDRAWN, Closure.NOT_ADMISSIBLE)
+# A closing letter after the investigation carries the judgement (the answer); before it,
+# closing skips hearing both sides.
+_SKIPPABLE = (S.ADMISSIBILITY, S.INVESTIGATION)
+
 
 class InvalidTransition(KlachtenbusError):
     """A move the procedure does not allow; the message says which moves are possible."""
+
+
+class StepSkipped(InvalidTransition):
+    """A move past a step the procedure requires, without the officer's reason for skipping."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,25 @@ def moves_from(preset: Preset, current: CaseStatus, resume_to: CaseStatus | None
     return [t for t in targets if t != S.ADMISSIBILITY or preset.has_admissibility]
 
 
+def skipped_steps(preset: Preset, current: CaseStatus, move: Move) -> tuple[str, ...]:
+    """The required steps this move passes over, in the procedure's own words (empty for a
+    regular move, a step back, or an ending such as a withdrawal)."""
+    if move.closure in ENDINGS or current not in ROUTE or move.target not in ROUTE:
+        return ()
+    start, end = ROUTE.index(current), ROUTE.index(move.target)
+    passed = [s for s in ROUTE[start + 1 : end] if s in _SKIPPABLE]
+    if S.ADMISSIBILITY in passed and not preset.has_admissibility:
+        passed.remove(S.ADMISSIBILITY)
+    return tuple(_step_name(preset, status) for status in passed)
+
+
+def _step_name(preset: Preset, status: CaseStatus) -> str:
+    """A status as the preset names its step (ONS welzijn's 'vooronderzoek'), or our label."""
+    role = {S.ADMISSIBILITY: "admissibility", S.INVESTIGATION: "investigation"}[status]
+    step = preset.step(role)
+    return step.name if step is not None else LABELS[status]
+
+
 def check_move(
     preset: Preset,
     number: str,
@@ -84,8 +126,10 @@ def check_move(
     move: Move,
     *,
     resume_to: CaseStatus | None = None,
-) -> None:
-    """Refuse a move the procedure does not allow, saying what is allowed instead."""
+    skip_reason: str = "",
+) -> tuple[str, ...]:
+    """Refuse a move the procedure does not allow, saying what is allowed instead; a move past
+    a required step needs `skip_reason`. Returns the steps skipped, for the case's history."""
     allowed = moves_from(preset, current, resume_to)
     if move.target not in allowed:
         if move.target == S.ADMISSIBILITY and not preset.has_admissibility:
@@ -113,6 +157,20 @@ def check_move(
             )
     elif move.closure is not None:
         raise InvalidTransition(f"{number}: --afloop hoort alleen bij afsluiten (closed).")
+    skipped = skipped_steps(preset, current, move)
+    if skipped and not skip_reason.strip():
+        raise StepSkipped(
+            f"{number}: van '{LABELS[current]}' naar '{LABELS[move.target]}' slaat "
+            f"{_joined(skipped)} over, en de procedure vraagt die stap. Zet de zaak eerst "
+            f"daarheen, of sla over met een reden die in het dossier komt: "
+            f"--overslaan-met-reden TEKST (in de webapp: 'Stap overslaan')."
+        )
+    return skipped
+
+
+def _joined(names: tuple[str, ...]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} en {quoted[-1]}"
 
 
 @dataclass(frozen=True)
@@ -149,6 +207,39 @@ def schedule(
                 own = term_end(extended_by, own, calendar)
         result.append(StepDue(step, legal, min(own, legal)))
     return result
+
+
+def letter_of(current: CaseStatus, target: CaseStatus) -> str | None:
+    """The letter a move sends the complainant (the closing one also plans the aftercare)."""
+    if target == S.INVESTIGATION and current == S.ADMISSIBILITY:
+        return "ontvankelijkheid"
+    if target == S.FINDINGS_SENT:
+        return "bevindingen"
+    if target == S.CLOSED:
+        return "afsluiting"
+    return None
+
+
+SOON = 3  # working days: what the daily digest and the pages call due soon
+
+
+class Urgency(StrEnum):
+    """How pressing a step is, in the word officers read beside its date (not colour alone)."""
+
+    OVERDUE = "te laat"
+    SOON = "bijna"
+    FINE = "op tijd"
+
+
+def urgency(warn_by: date, today: date, calendar: WorkingCalendar) -> Urgency:
+    """Past the warn-by date is late; within SOON working days is soon (as the digest says)."""
+    if warn_by < today:
+        return Urgency.OVERDUE
+    left, day = 0, today
+    while day < warn_by and left <= SOON:
+        day += timedelta(days=1)
+        left += calendar.is_working_day(day)
+    return Urgency.SOON if left <= SOON else Urgency.FINE
 
 
 def open_roles(status: CaseStatus) -> tuple[str, ...]:

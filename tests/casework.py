@@ -37,6 +37,7 @@ def register(
     email: str | None = "anna.dewit@example.nl",
     name: str = "Anna de Wit",
     subject: str = "Nooit teruggebeld",
+    description: str = "Ik heb een klacht.",
 ) -> str:
     """A case as the pipeline registers it, with its message; returns the case number."""
     due = deadlines(office.procedure, received_at, office.calendar)
@@ -58,7 +59,7 @@ def register(
             complainant_name=name,
             complainant_email=email,
             subject=subject,
-            description="Ik heb een klacht.",
+            description=description,
             procedure=office.procedure.key,
             acknowledge_due=due.acknowledge_by or due.answer_by,
             answer_due=due.answer_by,

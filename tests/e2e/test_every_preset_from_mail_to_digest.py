@@ -105,8 +105,8 @@ def test_a_preset_from_complaint_to_digest(
     # More time for the Koningsdag complaint, announced before its term ends.
     before_the_term = datetime.combine(EXPECTED[preset][1][1], datetime.min.time(), UTC)
     cases.extend(
-        bot.store, office, koningsdag, actor="Ank", reason="de medewerker is ziek",
-        now=before_the_term.replace(hour=9),
+        bot.store, office, koningsdag, actor="Ank", reason="intern: dossier nog niet compleet",
+        letter_text="de medewerker is ziek", now=before_the_term.replace(hour=9),
     )  # fmt: skip
     assert bot.send().sent == 1
     extension = smtp.received[-1].message

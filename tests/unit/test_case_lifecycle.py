@@ -103,22 +103,27 @@ def test_an_overdue_case_cannot_hide_its_overrun_by_being_suspended(store: Store
 
 
 def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store) -> None:
+    """The letter gives the grounds the officer wrote for the complainant; the internal reason
+    stays in the history."""
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
     assert answer_due(store, awb, number) == date(2026, 5, 18)
-    # The preview shows the letter extend would send: old and new date, and the reason.
-    with pytest.raises(KlachtenbusError, match="--reden"):
+    # The preview shows the letter extend would send: old and new date, and the grounds.
+    with pytest.raises(KlachtenbusError, match="--toelichting"):
         cases.preview(store, awb, number, "verdaging")
-    shown, _ = cases.preview(store, awb, number, "verdaging", reason="advies volgt")
+    shown, _ = cases.preview(store, awb, number, "verdaging", letter_text="advies volgt")
     assert "maandag 18 mei 2026" in shown and "donderdag 11 juni 2026" in shown
     assert "advies volgt" in shown
     assert answer_due(store, awb, number) == date(2026, 5, 18)  # the preview changed nothing
+    with pytest.raises(cases.ExtensionRefused, match="--toelichting"):
+        cases.extend(store, awb, number, actor="Ank", reason="collega ziek", now=at("2026-05-11"))
     result = cases.extend(
         store,
         awb,
         number,
         actor="Ank",
-        reason="advies van de commissie volgt",
+        reason="behandelaar ziek, dossier ligt stil",
+        letter_text="advies van de commissie volgt",
         now=at("2026-05-11"),
     )
     assert result.letters == ["verdaging"]
@@ -126,17 +131,28 @@ def test_an_extension_comes_once_before_the_term_ends_with_a_letter(store: Store
     text = text_of(letters(store, number)["verdaging"])
     assert "maandag 18 mei 2026" in text and "donderdag 11 juni 2026" in text
     assert "advies van de commissie volgt" in text
+    assert "ziek" not in text
+    assert cases.show(store, awb, number).events[-1]["reason"].startswith("behandelaar ziek")
     with pytest.raises(cases.ExtensionRefused, match="al eenmaal verdaagd"):
-        cases.extend(store, awb, number, actor="Ank", reason="nog eens", now=at("2026-05-12"))
+        cases.extend(
+            store, awb, number, actor="Ank", reason="nog eens", letter_text="nog eens",
+            now=at("2026-05-12"),
+        )  # fmt: skip
 
 
 def test_an_extension_after_the_term_has_passed_is_refused(store: Store) -> None:
     awb = office("awb")
     number = register(store, awb, at("2026-04-02"))
     with pytest.raises(cases.ExtensionRefused, match="verstreken"):
-        cases.extend(store, awb, number, actor="Ank", reason="te laat", now=at("2026-05-19"))
+        cases.extend(
+            store, awb, number, actor="Ank", reason="te laat", letter_text="later",
+            now=at("2026-05-19"),
+        )  # fmt: skip
     with pytest.raises(cases.ExtensionRefused, match="1 tot 4 weken"):
-        cases.extend(store, awb, number, actor="Ank", reason="lang", weeks=6, now=at("2026-05-01"))
+        cases.extend(
+            store, awb, number, actor="Ank", reason="lang", letter_text="later", weeks=6,
+            now=at("2026-05-01"),
+        )  # fmt: skip
 
 
 def test_the_findings_letter_is_a_frame_the_officer_completes(store: Store) -> None:
@@ -184,6 +200,7 @@ def test_the_reason_for_the_history_never_reaches_the_complainant(store: Store) 
     cases.move(
         store, hss, number, S.CLOSED, actor="Ank", reason="klager is lastig, snel afsluiten",
         closure=Closure.RESOLVED, letter_text="In ons gesprek van 3 maart is het opgelost.",
+        skip_reason="opgelost in een gesprek",
     )  # fmt: skip
     text = text_of(letters(store, number)["afsluiting"])
     assert "In ons gesprek van 3 maart is het opgelost." in text
@@ -228,7 +245,7 @@ def test_complainant_input_cannot_inject_headers_or_html(store: Store) -> None:
         subject="Klacht\r\nBcc: iedereen@example.org",
     )  # fmt: skip
     cases.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
-                  closure=Closure.RESOLVED)  # fmt: skip
+                  closure=Closure.RESOLVED, skip_reason="opgelost in een gesprek")  # fmt: skip
     raw = letters(store, number)["afsluiting"].raw
     message = message_from_bytes(raw, policy=policy.default)
     assert message["Bcc"] is None
@@ -241,7 +258,7 @@ def test_every_preset_can_preview_every_letter(store: Store, preset: str) -> Non
     its = office(preset)
     number = register(store, its, at("2026-11-13"))
     for purpose in PURPOSES:
-        text, page = cases.preview(store, its, number, purpose, reason="omdat")
+        text, page = cases.preview(store, its, number, purpose, letter_text="omdat")
         assert number in text and number in page
         assert text.startswith("Beste Anna de Wit,")
 
@@ -266,7 +283,7 @@ def test_a_withheld_letter_goes_out_only_when_an_officer_releases_it(store: Stor
     hss = office("hss")
     number = register(store, hss, at("2026-03-02"), email=None)
     cases.move(store, hss, number, S.CLOSED, actor="Ank", reason="opgelost",
-                  closure=Closure.RESOLVED)  # fmt: skip
+                  closure=Closure.RESOLVED, skip_reason="opgelost in een gesprek")  # fmt: skip
     assert letters(store, number)["afsluiting"].status == "withheld"
     with pytest.raises(KlachtenbusError, match="--aan ADRES"):
         cases.release(store, number, "afsluiting", actor="Ank", reason="adres gevonden")
