@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import intake
+from casework import cases
 from casework.inbox import KIND_LABELS
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
 from klachtenbus.mail import ParsedMessage
@@ -332,11 +333,11 @@ class Assigned:
 
 
 def assign(store: Store, number: int, name: str, *, actor: str) -> Assigned:
-    """Who handles a message: the officer of its case, or (without one) an assignment kept
-    in the audit trail and shown with the message."""
+    """Who handles a message: for a message with a case, the case's officer (by the case's
+    own rule, `casework.cases.assign`: the address its reminders go to); without a case, an
+    assignment kept in the audit trail and shown with the message."""
     _officer(actor)
-
-    def work(session: Session) -> Assigned:
+    with store.unit_of_work() as session:
         message = _message(session, str(number))
         user = user_by_name(session, name) if name.strip() else None
         if user is None or not user.active:
@@ -344,28 +345,20 @@ def assign(store: Store, number: int, name: str, *, actor: str) -> Assigned:
                 f"Er is geen actieve gebruiker '{name}'; kies een behandelaar uit de lijst."
             )
         found = mail.case_of(session, message.id)
-        before = {"behandelaar": mail.assignments(session, [message.id]).get(message.id)}
         if found is None:
-            after: dict[str, Any] = {"behandelaar": user.name}
+            before = {"behandelaar": mail.assignments(session, [message.id]).get(message.id)}
+            after = {"behandelaar": user.name}
             _audit(session, actor, mail.ASSIGNED, message.id, before, after)
             return Assigned(message.id, user.name, None)
-        case = found[0]
-        if not user.email:
-            raise DecisionRefused(
-                f"{user.display_name} heeft geen e-mailadres in het account, en de "
-                f"herinneringen van zaak {case.number} gaan per e-mail. Vraag een beheerder om "
-                "een account met e-mailadres, of kies een andere behandelaar."
-            )
-        casework.add_event(
-            session, case, actor=actor, kind="edit",
-            details={"officer": [case.officer, user.email]},
-        )  # fmt: skip
-        after = {"behandelaar": user.email, "zaak": case.number}
-        case.officer = user.email
-        _audit(session, actor, mail.ASSIGNED, message.id, before, after)
-        return Assigned(message.id, user.email, case.number)
-
-    return _once(store, work)
+        case_number, address, shown = found[0].number, user.email, user.display_name
+    if not address:
+        raise DecisionRefused(
+            f"{shown} heeft geen e-mailadres in het account, en de herinneringen van zaak "
+            f"{case_number} gaan per e-mail. Vraag een beheerder om een account met "
+            "e-mailadres, of kies een andere behandelaar."
+        )
+    cases.assign(store, case_number, address, actor=actor)
+    return Assigned(number, address, case_number)
 
 
 # -- shared steps ------------------------------------------------------------------------------

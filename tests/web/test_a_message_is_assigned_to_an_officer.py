@@ -1,6 +1,6 @@
-"""Who handles a message: for a message with a case, the case's officer (who then gets its
-reminders by e-mail); without a case, an assignment kept in the audit trail. Either way the
-message page and the triage list show it."""
+"""Who handles a message: for a message with a case, the case's officer by the case's own rule
+(who then gets its reminders by e-mail); without a case, an assignment kept in the audit
+trail. Either way the message page and the triage list show it."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ def test_a_case_gets_the_officers_address(web: Web) -> None:
         (event,) = session.scalars(select(CaseEvent)).all()
         assert (event.kind, event.actor) == ("edit", "anna")
         assert event.details == {"officer": [None, "carla@zorg-voorbeeld.nl"]}
+        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.assign"))
+        assert (entry.actor, entry.subject) == ("anna", f"case:{case_number}")
 
 
 def test_a_case_is_not_given_to_an_officer_without_an_address(web: Web) -> None:
