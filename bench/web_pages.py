@@ -40,43 +40,31 @@ sys.path.insert(0, str(REPOSITORY))
 from sqlalchemy import insert, select  # noqa: E402
 
 from casework import accounts  # noqa: E402
+from classify import load_corpus  # noqa: E402
 from klachtenbus.vocabulary import CaseStatus  # noqa: E402
 from storage import Store, connect, migrate  # noqa: E402
 from storage.models import Case, CaseEvent, Label, StoredMessage  # noqa: E402
 
 PASSWORD = "benchmark-wachtwoord-lang"
-WORDS = [
-    "begeleider",
-    "afspraak",
-    "teruggebeld",
-    "wachttijd",
-    "rekening",
-    "schuldhulp",
-    "budget",
-    "jeugdzorg",
-    "kinderopvang",
-    "thuiszorg",
-    "medewerker",
-    "onbeschoft",
-    "gesprek",
-    "brief",
-    "toezegging",
-    "vervoer",
-    "woning",
-    "uitkering",
-    "dossier",
-    "privacy",
-    "planning",
-    "factuur",
-    "behandeling",
-    "verzorging",
-]
+# Real Dutch text: the shipped seed corpus (some 1,700 messages), so searches meet a real
+# vocabulary with common and rare words, not a handful of words in every message.
+CORPUS = load_corpus()
+WORD = re.compile(r"[a-zà-ÿ]{6,}")
 KINDS = ["complaint"] * 2 + ["remark"] * 4 + ["other"] * 3 + ["uncertain"]
 STATUSES = [CaseStatus.RECEIVED, CaseStatus.ACKNOWLEDGED, CaseStatus.CLOSED, CaseStatus.CLOSED]
 
 
-def text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+def text(rng: random.Random) -> str:
+    return rng.choice(CORPUS).body
+
+
+def subject(rng: random.Random) -> str:
+    return rng.choice(CORPUS).subject or "(geen onderwerp)"
+
+
+def remembered_word(rng: random.Random) -> str:
+    """A word an officer remembers from a complaint: one of six letters or more in a text."""
+    return rng.choice(WORD.findall(text(rng).lower()) or ["klacht"])
 
 
 def fill(url: str, cases: int, messages: int) -> None:
@@ -111,8 +99,8 @@ def fill(url: str, cases: int, messages: int) -> None:
                     "sender_name": f"Afzender {n % 7000}",
                     "sender_email": f"afzender{n % 7000}@example.nl",
                     "answer_email": f"afzender{n % 7000}@example.nl",
-                    "subject": text(rng, 5),
-                    "text": text(rng, 120),
+                    "subject": subject(rng),
+                    "text": text(rng),
                     "kind": kind,
                     "complaint_probability": rng.random(),
                     "reasons": [],
@@ -149,8 +137,8 @@ def fill(url: str, cases: int, messages: int) -> None:
                     "received_at": received,
                     "complainant_name": f"Klager {sequence}",
                     "complainant_email": f"afzender{sequence % 7000}@example.nl",
-                    "subject": text(rng, 5),
-                    "description": text(rng, 150),
+                    "subject": subject(rng),
+                    "description": text(rng),
                     "channel": "e-mail",
                     "status": status,
                     "procedure": "hss",
@@ -296,7 +284,11 @@ def main() -> None:
                 "case list, all, page 150": lambda: "/zaken?status=alle&pagina=150",
                 "case page": lambda: f"/zaken/{rng.choice(numbers)}",
                 "message page": lambda: f"/berichten/{rng.randint(1, args.messages)}",
-                "search": lambda: f"/zoeken?q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
+                "search, a word": lambda: f"/zoeken?q={remembered_word(rng)}",
+                "search, two words": lambda: (
+                    f"/zoeken?q={remembered_word(rng)}+{remembered_word(rng)}"
+                ),
+                "search, a name": lambda: f"/zoeken?q=Klager+{rng.randint(1, args.cases)}",
             }
             results = {}
             for name, path_of in pages.items():
