@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -52,9 +54,14 @@ def _password(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def _fail(exc: KlachtenbusError) -> None:
-    err.print(f"[bold red]Fout:[/] {exc}")
-    raise typer.Exit(2)
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A use case's Dutch refusal becomes the command's error line and exit code 2."""
+    try:
+        yield
+    except KlachtenbusError as exc:
+        err.print(f"[bold red]Fout:[/] {exc}")
+        raise typer.Exit(2) from None
 
 
 @users_app.command("add")
@@ -67,7 +74,7 @@ def add(
     by: By = None,
 ) -> None:
     """Voeg een gebruiker toe; het wachtwoord wordt gevraagd (of één regel op stdin)."""
-    try:
+    with _refusals():
         chosen = ROLE_WORDS.get(role.strip().lower())
         if chosen is None:
             raise KlachtenbusError(f"Rol '{role}' bestaat niet; kies behandelaar of beheerder.")
@@ -75,8 +82,6 @@ def add(
             _store(), _actor(by), name, chosen, _password("Wachtwoord (minstens 12 tekens)"),
             display_name=display_name, email=email,
         )  # fmt: skip
-    except KlachtenbusError as exc:
-        _fail(exc)
     console.print(f"Gebruiker {account.name} toegevoegd als {ROLE_LABELS[account.role]}.")
 
 
@@ -84,10 +89,8 @@ def add(
 @users_app.command("uitschakelen", hidden=True)
 def disable(name: str, by: By = None) -> None:
     """Schakel een gebruiker uit; zijn sessies eindigen meteen."""
-    try:
+    with _refusals():
         account = accounts.disable_user(_store(), _actor(by), name)
-    except KlachtenbusError as exc:
-        _fail(exc)
     console.print(f"Gebruiker {account.name} is uitgeschakeld.")
 
 
@@ -95,10 +98,8 @@ def disable(name: str, by: By = None) -> None:
 @users_app.command("inschakelen", hidden=True)
 def enable(name: str, by: By = None) -> None:
     """Schakel een uitgeschakelde gebruiker weer in."""
-    try:
+    with _refusals():
         account = accounts.enable_user(_store(), _actor(by), name)
-    except KlachtenbusError as exc:
-        _fail(exc)
     console.print(f"Gebruiker {account.name} is weer ingeschakeld.")
 
 
@@ -106,12 +107,10 @@ def enable(name: str, by: By = None) -> None:
 @users_app.command("wachtwoord", hidden=True)
 def reset_password(name: str, by: By = None) -> None:
     """Zet een nieuw wachtwoord; de gebruiker wordt overal uitgelogd."""
-    try:
+    with _refusals():
         account = accounts.reset_password(
             _store(), _actor(by), name, _password("Nieuw wachtwoord (minstens 12 tekens)")
         )
-    except KlachtenbusError as exc:
-        _fail(exc)
     console.print(f"Nieuw wachtwoord voor {account.name} gezet; oude sessies zijn beëindigd.")
 
 
@@ -119,10 +118,8 @@ def reset_password(name: str, by: By = None) -> None:
 @users_app.command("lijst", hidden=True)
 def list_users() -> None:
     """Alle gebruikers, met rol en status."""
-    try:
+    with _refusals():
         found = accounts.list_users(_store())
-    except KlachtenbusError as exc:
-        _fail(exc)
     table = Table("gebruiker", "naam", "rol", "status", "e-mail")
     for account in found:
         table.add_row(

@@ -15,11 +15,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from casework import inbox
-from klachtenbus.errors import KlachtenbusError
 from web.context import WebContext
 from web.guard import route
 from web.pages import login
-from web.render import error_page
+from web.render import error_page, server_error_page
 from web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,6 @@ def create_app(
     app = Starlette(
         routes=routes(),
         exception_handlers={
-            KlachtenbusError: _refused,
             HTTPException: _http_error,
             Exception: _failed,
         },
@@ -56,12 +54,6 @@ def create_app(
     app.state.navigation = navigation or (lambda c: inbox.navigation_counts(c.store, c.office))
     app.add_middleware(SecurityHeaders)
     return app
-
-
-async def _refused(request: Request, exc: Exception) -> Response:
-    """A use case said no, in Dutch, with what to do: show it, keep the officer on the page."""
-    _ensure_user(request)
-    return error_page(request, 400, str(exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -76,13 +68,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _failed(request: Request, exc: Exception) -> Response:
     log.exception("Fout bij %s %s", request.method, request.url.path, exc_info=exc)
-    _ensure_user(request)
-    return error_page(
-        request,
-        500,
-        "Er ging iets mis aan onze kant; er is niets verloren en de fout is vastgelegd. "
-        "Probeer het opnieuw of meld het aan de beheerder.",
-    )
+    _ensure_user(request)  # outside any route (every route's own errors are the guard's)
+    return server_error_page(request)
 
 
 def _ensure_user(request: Request) -> None:

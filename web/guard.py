@@ -91,14 +91,9 @@ def route(
             raise
         except Exception:
             log.exception("Fout bij %s %s", request.method, request.url.path)
-            from web.render import error_page
+            from web.render import server_error_page
 
-            return error_page(
-                request,
-                500,
-                "Er ging iets mis aan onze kant; er is niets verloren en de fout is vastgelegd. "
-                "Probeer het opnieuw of meld het aan de beheerder.",
-            )
+            return server_error_page(request)
 
     made = GuardedRoute(path, guarded, methods=list(methods), name=name or endpoint.__name__)
     made.access = access

@@ -93,3 +93,13 @@ def with_notice(response: Any, text: str) -> Any:
         samesite="lax",
     )
     return response
+
+
+def server_error_page(request: Request) -> HTMLResponse:
+    """What an officer sees of a bug: that nothing is lost and the error is logged."""
+    return error_page(
+        request,
+        500,
+        "Er ging iets mis aan onze kant; er is niets verloren en de fout is vastgelegd. "
+        "Probeer het opnieuw of meld het aan de beheerder.",
+    )
