@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 import intake
+from intake.parse import html_to_text
 from rules import new_text
 from tests.corpus import real_corpus
+from tests.quote_cases import CASES, Case, normalised
 
 CLIENTS = ["aol", "apple_mail", "comcast", "hotmail", "iphone", "outlook", "thunderbird", "yahoo"]
 
@@ -32,3 +34,28 @@ def test_real_replies_keep_only_the_reply(client: str) -> None:
 )
 def test_dutch_quotes_and_footers_are_split_off(body: str) -> None:
     assert new_text(body) == "Dank u, het is opgelost."
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_client_and_language_leaves_the_new_text_whole(case: Case) -> None:
+    """Outlook, Gmail, Apple Mail, Thunderbird and the phones, in the seven languages: the
+    sender's new text stays whole wherever it stands, a reply header or footer goes, and a
+    complainant's own "Op 12 februari schreef ik u al het volgende:" is text, not a header."""
+    text = html_to_text(case.body) if case.html else case.body
+    assert normalised(new_text(text)) == normalised(case.new)
+
+
+def test_a_wrapped_attribution_never_takes_the_line_above_it() -> None:
+    """A customer number above a Gmail attribution is the sender's own line, not its start."""
+    body = (
+        "Mijn klantnummer is 12345\n"
+        "Op ma 12 okt 2026 om 08:51 schreef Zorggroep Klantenservice <\n"
+        "klantenservice@example.nl>:\n> Wij bellen u.\n"
+    )
+    assert new_text(body) == "Mijn klantnummer is 12345"
+
+
+def test_a_long_dash_block_is_text_not_a_signature() -> None:
+    """Only a short block after "-- " is a signature; a long one may be the complaint itself."""
+    body = "Kort.\n-- \n" + "\n".join(f"Punt {n}: de zorg kwam niet." for n in range(15))
+    assert new_text(body) == body.strip()
