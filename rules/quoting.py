@@ -32,12 +32,16 @@ _ATTRIBUTION_VERB = re.compile(
     _I,
 )
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((19|20)\d{2}|\d{1,2}[-./]\d{1,2}[-./]\d{2})(?!\d)")
+# Gmail's old attribution has no verb: "2011/4/7 Zorggroep <info@example.nl>:"
+_DATE_FIRST = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b.*@.*>:\s*$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # the sender speaking of their own earlier letter: "Op 12 februari schreef ik u …"
 _FIRST_PERSON = re.compile(
     r"\b(ik|wij|we|mij|ich|wir|mir|je|j'|nous|ja|my|ben)(?!\w)|\bI\b|(yazdım|yazdık)", _I
 )
 _FIRST_PERSON_CASED = re.compile(r"\bI\b")
+_EMBEDDED = re.compile(r"\w.*(---|[.!?])\s*(on|op|am|le)\s+\S", _I)
 _ENDS_WITH_COLON = re.compile(r":\s*$")
 _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 
@@ -64,7 +68,7 @@ _SEPARATOR = re.compile(
         -{2,}\s*(original\s+message|oorspronkelijk\s+bericht|origineel\s+bericht
           |ursprüngliche\s+nachricht|original\s+nachricht|message\s+d'origine
           |wiadomość\s+oryginalna|oryginalna\s+wiadomość|özgün\s+ileti|orijinal\s+ileti
-          |orijinal\s+mesaj|forwarded\s+message|doorgestuurd\s+bericht
+          |orijinal\s+mesaj|reply\s+message|antwort\s+nachricht|forwarded\s+message|doorgestuurd\s+bericht
           |weitergeleitete\s+nachricht|message\s+transféré|wiadomość\s+przekazana\s+dalej
           |iletilen\s+ileti|yönlendirilen\s+ileti|ileti\s+yönlendirildi)\s*-{2,}
       | (begin\s+forwarded\s+message|begin\s+doorgestuurd\s+bericht|doorgestuurd\s+bericht
@@ -73,6 +77,12 @@ _SEPARATOR = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+_FORWARD = re.compile(
+    r"forward|doorgestuurd|weitergeleitet|transféré|réexpédié|przekazan|yönlendiril|iletilen", _I
+)
+_FORWARD_SUBJECT = re.compile(r"^\s*[*_]{0,2}\s*(fwd?|doorst|wg|tr|pd|i̇lt|ilt)\s*:", _I)
+_COVER_NOTE_WORDS = 25  # above a forward, a note this short passes on what is below it
 
 # --- footers: one line naming a device or a mail app --------------------------------------------
 _DEVICE = (
@@ -97,6 +107,7 @@ _FOOTER = re.compile(
 _DEVICE_WORD = re.compile(_DEVICE, _I)
 _DISCLAIMER = re.compile(
     r"^\s*(dit\s+e-?mail(bericht)?\s+(is\s+)?(uitsluitend|alleen)\s+bestemd|disclaimer\s*:"
+    r"|dit\s+(e-?mail)?bericht\b[^.]{0,60}\bis\s+vertrouwelijk"
     r"|this\s+e-?mail\s+(and\s+any\s+attachments\s+)?(is|are)\s+(strictly\s+)?confidential"
     r"|diese\s+e-?mail\s+(enthält|ist)\s+vertrauliche|ce\s+(message|courriel)\s+(et\s+ses\s+"
     r"pièces\s+jointes\s+)?(est|sont)\s+confidentiel)",
@@ -130,22 +141,34 @@ def _kept(lines: list[str]) -> list[bool]:
         if not line.strip():
             i += 1
             continue
+        if not _maybe_special(lines, i):
+            i += 1
+            continue
         end = _attribution_end(lines, i)
         if end is not None:
+            # "bla--- On … wrote:": the sender's words before a header a client glued on stay
+            start = i + 1 if _EMBEDDED.search(line) else i
             if _next_is_quoted(lines, quoted, end):
-                for j in range(i, end):  # the header of a `>` quote; text after it is new again
+                for j in range(start, end):  # the header of a `>` quote; text after it is new
                     keep[j] = False
                 i = end
                 continue
             if _strong_attribution(lines, i, end):
-                return _cut(keep, lines, i, end)
+                return _cut(keep, lines, start, end)
         block = _header_block_end(lines, i)
-        if block is not None:
-            return _cut(keep, lines, _rule_above(lines, i), block)
-        if _SEPARATOR.match(line):
+        separator = block is None and _SEPARATOR.match(line) is not None
+        if separator:
             block = _header_block_end(lines, _next_filled(lines, i + 1))
-            return _cut(keep, lines, i, block if block is not None else i + 1)
-        if _is_footer(line):
+        if block is not None or separator:
+            start = i if separator else _rule_above(lines, i)
+            body = block if block is not None else i + 1
+            if _is_forward(lines, start, body) and _words(lines, keep, start) < _COVER_NOTE_WORDS:
+                for j in range(start, body):  # "FYI" above a forward: what it passes on is new
+                    keep[j] = False
+                i = body
+                continue
+            return _cut(keep, lines, start, body)
+        if len(line) <= 80 and _is_footer(line):
             keep[i] = False
         elif _DISCLAIMER.match(line):
             while i < len(lines) and lines[i].strip():
@@ -161,6 +184,29 @@ def _kept(lines: list[str]) -> list[bool]:
                 continue
         i += 1
     return keep
+
+
+# cheap tests first: a line of prose with none of these is the sender's, whatever follows
+_SPECIAL_FIRST = frozenset("-_*<")
+_SPECIAL_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "verzonden verstuurd gestuurd sent envoyé gesendet wysłane wysłano von outlook get download "
+        "obtenir télécharger pobierz android ios dit disclaimer this diese ce begin anfang début "
+        "początek iletilen doorgestuurd",
+    )
+)
+
+
+def _maybe_special(lines: list[str], i: int) -> bool:
+    """Could line i start a header, a separator, a footer or a disclaimer."""
+    stripped = lines[i].strip()
+    if stripped[0] in _SPECIAL_FIRST or ":" in stripped[:40]:
+        return True
+    if any(line.rstrip().endswith(":") for line in lines[i : i + _WRAP]):
+        return True
+    first = stripped.split(None, 1)[0].lower().strip("*_")
+    return first in _SPECIAL_WORDS or "gönderildi" in stripped or stripped[0].isdigit()
 
 
 def _cut(keep: list[bool], lines: list[str], start: int, body: int) -> list[bool]:
@@ -180,8 +226,26 @@ def _cut(keep: list[bool], lines: list[str], start: int, body: int) -> list[bool
     return keep
 
 
+def _is_forward(lines: list[str], start: int, body: int) -> bool:
+    """A forward header: "Doorgestuurd bericht" or Outlook's block with "Onderwerp: FW: …"."""
+    for line in lines[start:body]:
+        field = _FIELD.match(line)
+        if field is None:
+            if _FORWARD.search(line):
+                return True
+        elif _FIELD_KIND[field.group("name").lower()] == "subject":
+            return _FORWARD_SUBJECT.match(field.group("value")) is not None
+    return False
+
+
+def _words(lines: list[str], keep: list[bool], stop: int) -> int:
+    return sum(len(lines[j].split()) for j in range(stop) if keep[j])
+
+
 def _attribution_end(lines: list[str], i: int) -> int | None:
     """The line after an attribution starting at line i, or None when none starts there."""
+    if not any(line.rstrip().endswith(":") for line in lines[i : i + _WRAP]):
+        return None  # the cheap test that lets almost every line of prose pass at once
     first = lines[i]
     if ":" not in first and _SENTENCE_END.search(first):
         return None
@@ -196,7 +260,9 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
                 return None
             continue
         candidate = " ".join(line.strip() for line in lines[i : i + span])
-        if len(candidate) > 300 or not _ATTRIBUTION_VERB.search(candidate):
+        if len(candidate) > 300 or not (
+            _ATTRIBUTION_VERB.search(candidate) or _DATE_FIRST.match(candidate)
+        ):
             return None
         if _first_person(candidate):
             return None
@@ -219,9 +285,14 @@ def _first_person(candidate: str) -> bool:
 
 
 def _strong_attribution(lines: list[str], start: int, end: int) -> bool:
-    """An attribution with a clock time or an address: a client wrote it, not a person."""
+    """An attribution with an address, or a clock time and a year: a client wrote it.
+
+    "Op 12 maart om 10:30 schreef uw medewerker:" followed by the sender's account is theirs.
+    """
     candidate = " ".join(lines[start:end])
-    return bool(_CLOCK.search(candidate) or _ADDRESS.search(candidate))
+    if _ADDRESS.search(candidate):
+        return True
+    return bool(_CLOCK.search(candidate) and _YEAR.search(candidate))
 
 
 def _next_is_quoted(lines: list[str], quoted: list[bool], end: int) -> bool:
@@ -240,9 +311,9 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
 
     A block holds the sender and at least two other kinds of field (date, recipient, copy,
     subject), in any order, bold or not, a long value wrapped onto one more line; or just the
-    sender with an address and the date with a clock time.
+    sender with the subject, or the sender with an address and the date with a clock time.
     """
-    if i >= len(lines):
+    if i >= len(lines) or ":" not in lines[i][:40]:
         return None
     kinds: set[str] = set()
     j = i
@@ -264,6 +335,8 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
         return None
     if len(kinds) >= 3:
         return end
+    if kinds == {"from", "subject"}:
+        return end  # a short header as portals and auto-replies quote it
     block = "\n".join(lines[i:end])
     if kinds == {"from", "date"} and _CLOCK.search(block) and _ADDRESS.search(block):
         return end  # a short Outlook header: "Van: … <adres>" and "Verzonden: … 08:51"

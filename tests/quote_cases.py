@@ -439,6 +439,42 @@ def _cases() -> list[Case]:
             "De thuiszorg is drie keer niet gekomen. Ik ben zeer ontevreden.",
         ),
         Case(
+            "forward-with-cover-note-nl",
+            "gmail",
+            "nl",
+            "Ter info, telefonisch doorgekregen klacht.\n\n---------- Doorgestuurd bericht "
+            "---------\nVan: Ilse Boerma <ilse@example.com>\nDate: ma 12 okt 2026 om 08:51\n"
+            "Subject: Klacht\nTo: <info@example.nl>\n\nDe thuiszorg is drie keer niet gekomen.\n",
+            "Ter info, telefonisch doorgekregen klacht.\nDe thuiszorg is drie keer niet gekomen.",
+        ),
+        Case(
+            "outlook-forward-with-cover-note-nl",
+            "outlook",
+            "nl",
+            "Zie onderstaande klacht.\n\nVan: Ilse Boerma <ilse@example.com>\nVerzonden: maandag "
+            "12 oktober 2026 08:51\nAan: Info <info@example.nl>\nOnderwerp: FW: Klacht thuiszorg"
+            "\n\nDe thuiszorg is drie keer niet gekomen.\n",
+            "Zie onderstaande klacht.\nDe thuiszorg is drie keer niet gekomen.",
+        ),
+        Case(
+            "forward-below-own-letter-nl",
+            "gmail",
+            "nl",
+            f"{COMPLAINT}\n\n---------- Doorgestuurd bericht ---------\nVan: Team Wmo "
+            "<wmo@example.nl>\nDatum: vr 30 okt. 2026 om 16:20\nOnderwerp: Beëindiging\nAan: "
+            "<ilse@example.com>\n\nHierbij informeren wij u dat de begeleiding stopt.\n",
+            COMPLAINT,
+        ),
+        Case(
+            "own-sentence-third-person-nl",
+            "any",
+            "nl",
+            "Op 12 maart om 10:30 schreef uw medewerker:\n\n'Wij komen morgen langs.'\n\nNiemand "
+            "is gekomen. Dit is de derde keer.",
+            "Op 12 maart om 10:30 schreef uw medewerker:\n'Wij komen morgen langs.'\nNiemand is "
+            "gekomen. Dit is de derde keer.",
+        ),
+        Case(
             "disclaimer-nl",
             "outlook",
             "nl",
