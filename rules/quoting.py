@@ -61,6 +61,7 @@ _FIELD_KIND = {
     **dict.fromkeys(("onderwerp", "subject", "betreff", "objet", "temat", "konu"), "subject"),
 }
 # a separator line that needs the header block below it to mean anything
+_ONCE = frozenset(("from", "date", "subject"))
 _RULE_LINE = re.compile(r"^\s*(_{10,}|-{10,}|(\*\s*){3})\s*$")
 # a separator that is a reply or forward header by itself
 _SEPARATOR = re.compile(
@@ -116,11 +117,14 @@ _DISCLAIMER = re.compile(
 _SIGNATURE_DASHES = re.compile(r"^--\s?$")
 _SIGNATURE_LINES = 10  # a "-- " block longer than this is more likely text than a signature
 
+_BLOCK_LINES = 16  # a header block has at most eight fields, each wrapped once
 _WRAP = 3  # an attribution wrapped by the client spans at most this many lines
 
 
 def new_text(text: str) -> str:
     """The part of a body the sender wrote now; the whole body when nothing new is found."""
+    if _prose_only(text):
+        return text.strip()  # most complaints: four quick searches instead of every line
     lines = text.splitlines()
     keep = _kept(lines)
     result = "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept).strip()
@@ -131,6 +135,12 @@ def _kept(lines: list[str]) -> list[bool]:
     """Per line: does it belong to the sender's new text."""
     keep = [True] * len(lines)
     quoted = [line.lstrip().startswith(">") for line in lines]
+    colon = [line.rstrip().endswith(":") for line in lines] + [False] * _WRAP
+    separators = [
+        bool((ends or line.lstrip().startswith("--")) and _SEPARATOR.match(line))
+        for line, ends in zip(lines, colon, strict=False)
+    ]
+    clear = 0  # no new text stands above this line
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -141,7 +151,7 @@ def _kept(lines: list[str]) -> list[bool]:
         if not line.strip():
             i += 1
             continue
-        if not _maybe_special(lines, i):
+        if not (colon[i] or colon[i + 1] or colon[i + 2] or _maybe_special(line)):
             i += 1
             continue
         end = _attribution_end(lines, i)
@@ -154,9 +164,12 @@ def _kept(lines: list[str]) -> list[bool]:
                 i = end
                 continue
             if _strong_attribution(lines, i, end):
-                return _cut(keep, lines, start, end)
+                if _cut(keep, lines, start, end, clear):
+                    return keep
+                i = clear = end
+                continue
         block = _header_block_end(lines, i)
-        separator = block is None and _SEPARATOR.match(line) is not None
+        separator = block is None and separators[i]
         if separator:
             block = _header_block_end(lines, _next_filled(lines, i + 1))
         if block is not None or separator:
@@ -167,7 +180,10 @@ def _kept(lines: list[str]) -> list[bool]:
                     keep[j] = False
                 i = body
                 continue
-            return _cut(keep, lines, start, body)
+            if _cut(keep, lines, start, body, clear):
+                return keep
+            i = clear = body
+            continue
         if len(line) <= 80 and _is_footer(line):
             keep[i] = False
         elif _DISCLAIMER.match(line):
@@ -176,7 +192,7 @@ def _kept(lines: list[str]) -> list[bool]:
                 i += 1
             continue
         elif _SIGNATURE_DASHES.match(line):
-            stop = _signature_end(lines, quoted, i)
+            stop = _signature_end(lines, quoted, colon, separators, i)
             if stop - i <= _SIGNATURE_LINES:
                 for j in range(i, stop):
                     keep[j] = False
@@ -198,32 +214,62 @@ _SPECIAL_WORDS = frozenset(
 )
 
 
-def _maybe_special(lines: list[str], i: int) -> bool:
-    """Could line i start a header, a separator, a footer or a disclaimer."""
-    stripped = lines[i].strip()
+# the words a footer, a disclaimer or a forward header starts with or holds, lower-cased: a
+# body without any of them (and without colons or marks at line starts) is prose alone
+_TELLING = (
+    "verzonden", "verstuurd", "gestuurd", "sent ", "envoy", "gesendet", "wysłan", "von mein",
+    "outlook", "gönderildi", "disclaimer", "bestemd", "confidential", "vertraulich",
+    "confidentiel", "vertrouwelijk", "forward", "doorgestuurd", "begin ", "anfang der",
+    "début du", "początek", "iletilen",
+)  # fmt: skip
+_MARK_AT_START = re.compile(r"\n[^\S\n]*[-_*<>]")
+
+
+def _prose_only(text: str) -> bool:
+    """No line of the body could be a quote, a header, a footer or a disclaimer.
+
+    Superset of what _maybe_special and the colon test let through, in a few scans of the
+    whole body that run in C: most complaints need nothing more.
+    """
+    lined = "\n" + "\n".join(text.splitlines())  # every line end as str.splitlines sees it
+    if _MARK_AT_START.search(lined):
+        return False
+    at = lined.find(":")
+    while at != -1:
+        line_start = lined.rfind("\n", 0, at) + 1
+        line_end = lined.find("\n", at)
+        if (
+            at - line_start <= 60
+            or not lined[at + 1 : line_end if line_end != -1 else None].strip()
+        ):
+            return False
+        at = lined.find(":", at + 1)
+    lowered = lined.lower()
+    return not any(word in lowered for word in _TELLING)
+
+
+def _maybe_special(line: str) -> bool:
+    """Could this line start a header block, a separator, a footer or a disclaimer."""
+    stripped = line.strip()
     if stripped[0] in _SPECIAL_FIRST or ":" in stripped[:40]:
         return True
-    if any(line.rstrip().endswith(":") for line in lines[i : i + _WRAP]):
-        return True
     first = stripped.split(None, 1)[0].lower().strip("*_")
-    return first in _SPECIAL_WORDS or "gönderildi" in stripped or stripped[0].isdigit()
+    return first in _SPECIAL_WORDS or "gönderildi" in stripped
 
 
-def _cut(keep: list[bool], lines: list[str], start: int, body: int) -> list[bool]:
-    """Everything from `start` on is earlier mail, unless nothing new stands above it.
+def _cut(keep: list[bool], lines: list[str], start: int, body: int, clear: int) -> bool:
+    """Everything from `start` on is earlier mail (True), unless nothing new stands above it.
 
     Then the header (lines start..body) opens a forward or a form the sender fills in: the
-    text below it is what they pass on, so it stays.
+    text below it is what they pass on, so only the header goes and reading goes on (False).
     """
-    if any(keep[j] and lines[j].strip() for j in range(start)):
+    if any(keep[j] and lines[j].strip() for j in range(clear, start)):
         for j in range(start, len(lines)):
             keep[j] = False
-        return keep
+        return True
     for j in range(start, body):
         keep[j] = False
-    rest = _kept(lines[body:])
-    keep[body:] = rest
-    return keep
+    return False
 
 
 def _is_forward(lines: list[str], start: int, body: int) -> bool:
@@ -318,11 +364,16 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
     kinds: set[str] = set()
     j = i
     loose = 0
-    while j < len(lines):
+    while j < min(len(lines), i + _BLOCK_LINES):
         found = _FIELD.match(lines[j])
         if found:
-            kinds.add(_FIELD_KIND[found.group("name").lower()])
+            kind = _FIELD_KIND[found.group("name").lower()]
+            if kind in kinds and kind in _ONCE:
+                break  # a second sender or subject: the next block, or no block at all
+            kinds.add(kind)
             loose = 0
+            if len(kinds) >= 3 and "from" not in kinds:
+                return None  # the sender comes first or second in every client's block
         elif lines[j].strip() and kinds and loose == 0 and len(lines[j]) < 120:
             loose = 1  # a wrapped value: "<klantenservice@example.nl>" on its own line
         else:
@@ -362,11 +413,16 @@ def _is_footer(line: str) -> bool:
     )
 
 
-def _signature_end(lines: list[str], quoted: list[bool], i: int) -> int:
+def _signature_end(
+    lines: list[str], quoted: list[bool], colon: list[bool], separators: list[bool], i: int
+) -> int:
     """Where a "-- " signature stops: at the next quote or reply header, or the end."""
     j = i + 1
-    while j < len(lines):
-        if quoted[j] or _SEPARATOR.match(lines[j]) or _attribution_end(lines, j) is not None:
+    last = min(len(lines), i + _SIGNATURE_LINES + 2)  # a longer one is kept whole anyway
+    while j < last:
+        if quoted[j] or separators[j]:
+            break
+        if (colon[j] or colon[j + 1] or colon[j + 2]) and _attribution_end(lines, j) is not None:
             break
         j += 1
     while j > i + 1 and not lines[j - 1].strip():
