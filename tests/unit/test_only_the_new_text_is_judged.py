@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import intake
 from intake.parse import html_to_text
@@ -59,3 +61,38 @@ def test_a_long_dash_block_is_text_not_a_signature() -> None:
     """Only a short block after "-- " is a signature; a long one may be the complaint itself."""
     body = "Kort.\n-- \n" + "\n".join(f"Punt {n}: de zorg kwam niet." for n in range(15))
     assert new_text(body) == body.strip()
+
+
+_LINES = st.sampled_from(
+    [
+        "De zorg kwam niet.",
+        "> Wij komen morgen.",
+        "Op ma 12 okt 2026 om 08:51 schreef Zorg <zorg@example.nl>:",
+        "Op 12 februari schreef ik u al het volgende:",
+        "Van: Zorg <zorg@example.nl>",
+        "Verzonden: maandag 12 oktober 2026 08:51",
+        "Aan: Ilse",
+        "Onderwerp: RE: planning",
+        "-----Oorspronkelijk bericht-----",
+        "---------- Doorgestuurd bericht ---------",
+        "Verzonden vanaf mijn iPhone",
+        "-- ",
+        "_" * 32,
+        "",
+        "Zorggroep <",
+        "zorg@example.nl> wrote:",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=40))
+def test_the_split_never_invents_text_nor_leaves_nothing(lines: list[str]) -> None:
+    """Whatever the mix of quotes, headers and footers, the new text is lines of the body, and
+    a body with text in it never comes out empty (the rules would then judge nothing)."""
+    body = "\n".join(lines)
+    fresh = new_text(body)
+    assert {line.strip() for line in fresh.splitlines()} <= {
+        line.strip() for line in body.splitlines()
+    }
+    assert fresh or not body.strip()
