@@ -175,7 +175,10 @@ def _kept(lines: list[str]) -> list[bool]:
         if block is not None or separator:
             start = i if separator else _rule_above(lines, i)
             body = block if block is not None else i + 1
-            if _is_forward(lines, start, body) and _words(lines, keep, start) < _COVER_NOTE_WORDS:
+            if (
+                _is_forward(lines, start, body)
+                and _words(lines, keep, clear, start) < _COVER_NOTE_WORDS
+            ):
                 for j in range(start, body):  # "FYI" above a forward: what it passes on is new
                     keep[j] = False
                 i = body
@@ -284,8 +287,9 @@ def _is_forward(lines: list[str], start: int, body: int) -> bool:
     return False
 
 
-def _words(lines: list[str], keep: list[bool], stop: int) -> int:
-    return sum(len(lines[j].split()) for j in range(stop) if keep[j])
+def _words(lines: list[str], keep: list[bool], clear: int, stop: int) -> int:
+    """Words of new text above line `stop`; none stands above `clear`."""
+    return sum(len(lines[j].split()) for j in range(clear, stop) if keep[j])
 
 
 def _attribution_end(lines: list[str], i: int) -> int | None:
