@@ -48,14 +48,14 @@ _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 # --- header blocks: From/Sent/To/Subject as Outlook writes them ---------------------------------
 _FIELD = re.compile(
     r"^\s*[*_]{0,2}(?P<name>van|from|von|de|od|kimden|gönderen|verzonden|sent|gesendet|envoyé"
-    r"|wysłano|gönderildi|datum|date|tarih|data|aan|to|an|à|a|do|kime|cc|bcc|onderwerp|subject"
+    r"|wysłano|gönderilme\s+tarihi|gönderildi|datum|date|tarih|data|aan|to|an|à|a|do|kime|cc|bcc|onderwerp|subject"
     r"|betreff|objet|temat|konu)\s*[*_]{0,2}\s*:\s*[*_]{0,2}(?P<value>.*)$",
     _I,
 )
 _FIELD_KIND = {
     **dict.fromkeys(("van", "from", "von", "de", "od", "kimden", "gönderen"), "from"),
     **dict.fromkeys(("verzonden", "sent", "gesendet", "envoyé", "wysłano", "gönderildi"), "date"),
-    **dict.fromkeys(("datum", "date", "tarih", "data"), "date"),
+    **dict.fromkeys(("datum", "date", "tarih", "data", "gönderilme tarihi"), "date"),
     **dict.fromkeys(("aan", "to", "an", "à", "a", "do", "kime"), "to"),
     **dict.fromkeys(("cc", "bcc"), "cc"),
     **dict.fromkeys(("onderwerp", "subject", "betreff", "objet", "temat", "konu"), "subject"),
@@ -71,7 +71,8 @@ _SEPARATOR = re.compile(
           |wiadomość\s+oryginalna|oryginalna\s+wiadomość|özgün\s+ileti|orijinal\s+ileti
           |orijinal\s+mesaj|reply\s+message|antwort\s+nachricht|forwarded\s+message|doorgestuurd\s+bericht
           |weitergeleitete\s+nachricht|message\s+transféré|wiadomość\s+przekazana\s+dalej
-          |iletilen\s+ileti|yönlendirilen\s+ileti|ileti\s+yönlendirildi)\s*-{2,}
+          |iletilen\s+ileti|yönlendirilen\s+ileti|yönlendirilmiş\s+ileti|ileti\s+yönlendirildi
+          |przekazana\s+wiadomość)\s*-{2,}
       | (begin\s+forwarded\s+message|begin\s+doorgestuurd\s+bericht|doorgestuurd\s+bericht
           |anfang\s+der\s+weitergeleiteten\s+nachricht|début\s+du\s+message\s+réexpédié
           |początek\s+przekazywanej\s+wiadomości|iletilen\s+ileti\s+başlangıcı)\s*:
@@ -282,7 +283,7 @@ def _is_forward(lines: list[str], start: int, body: int) -> bool:
         if field is None:
             if _FORWARD.search(line):
                 return True
-        elif _FIELD_KIND[field.group("name").lower()] == "subject":
+        elif _FIELD_KIND[_field_name(field)] == "subject":
             return _FORWARD_SUBJECT.match(field.group("value")) is not None
     return False
 
@@ -371,7 +372,7 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
     while j < min(len(lines), i + _BLOCK_LINES):
         found = _FIELD.match(lines[j])
         if found:
-            kind = _FIELD_KIND[found.group("name").lower()]
+            kind = _FIELD_KIND[_field_name(found)]
             if kind in kinds and kind in _ONCE:
                 break  # a second sender or subject: the next block, or no block at all
             kinds.add(kind)
@@ -396,6 +397,10 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
     if kinds == {"from", "date"} and _CLOCK.search(block) and _ADDRESS.search(block):
         return end  # a short Outlook header: "Van: … <adres>" and "Verzonden: … 08:51"
     return None
+
+
+def _field_name(found: re.Match[str]) -> str:
+    return " ".join(found.group("name").lower().split())
 
 
 def _rule_above(lines: list[str], i: int) -> int:

@@ -114,6 +114,23 @@ _WRAPPED = {
     "tr": "Zorggroep Klantenservice <klantenservice@example.nl>, 12 Eki 2026 Pzt, 08:51\n"
     "tarihinde şunu yazdı:",
 }
+_FORWARDS = {
+    ("gmail", "nl"): "---------- Doorgestuurd bericht ---------",
+    ("gmail", "en"): "---------- Forwarded message ---------",
+    ("gmail", "de"): "---------- Weitergeleitete Nachricht ---------",
+    ("gmail", "fr"): "---------- Message transféré ---------",
+    ("gmail", "pl"): "---------- Wiadomość przekazana dalej ---------",
+    ("gmail", "tr"): "---------- Yönlendirilmiş ileti ---------",
+    ("thunderbird", "pl"): "-------- Przekazana wiadomość --------",
+    ("thunderbird", "tr"): "-------- İletilen İleti --------",
+    ("apple", "nl"): "Begin doorgestuurd bericht:",
+    ("apple", "de"): "Anfang der weitergeleiteten Nachricht:",
+    ("apple", "fr"): "Début du message réexpédié :",
+}
+_FORWARDED_HEADER = (
+    "Van: Team Wmo <wmo@example.nl>\nDatum: vr 30 okt. 2026 om 16:20\nOnderwerp: Beëindiging\n"
+    "Aan: <ilse@example.com>"
+)
 _MOBILE = {
     ("iphone", "nl"): "Verzonden vanaf mijn iPhone",
     ("iphone", "nl-BE"): "Verstuurd vanaf mijn iPhone",
@@ -241,6 +258,29 @@ def _cases() -> list[Case]:
                 "outlook-mac",
                 language,
                 _reply(block, quote=False),
+                COMPLAINT,
+            )
+        )
+    out.append(
+        Case(
+            "outlook-tr-gonderilme-tarihi",
+            "outlook",
+            "tr",
+            _reply(
+                f"Kimden: {_SENDER}\nGönderilme Tarihi: 12 Ekim 2026 Pazartesi 08:51\nKime: Ilse\n"
+                "Konu: YNT: Planning",
+                quote=False,
+            ),
+            COMPLAINT,
+        )
+    )
+    for (client, language), line in _FORWARDS.items():
+        out.append(
+            Case(
+                f"{client}-forward-below-letter-{language}",
+                client,
+                language,
+                _reply(f"{line}\n{_FORWARDED_HEADER}", quote=False),
                 COMPLAINT,
             )
         )
