@@ -41,6 +41,8 @@ _FIRST_PERSON = re.compile(
     r"\b(ik|wij|we|mij|ich|wir|mir|je|j'|nous|ja|my|ben)(?!\w)|\bI\b|(yazdım|yazdık)", _I
 )
 _FIRST_PERSON_CASED = re.compile(r"\bI\b")
+# GroupWise, common in Flemish public services: ">>> Naam 30-9-2026 15:12 >>>", no `>` below
+_GROUPWISE = re.compile(r"^\s*>>>\s*\S.*\d{1,2}:\d{2}.*>>>\s*$")
 _EMBEDDED = re.compile(r"\w.*(---|[.!?])\s*(on|op|am|le)\s+\S", _I)
 _ENDS_WITH_COLON = re.compile(r":\s*$")
 _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
@@ -147,6 +149,10 @@ def _kept(lines: list[str]) -> list[bool]:
         line = lines[i]
         if quoted[i]:
             keep[i] = False
+            if _GROUPWISE.match(line) and not _next_is_quoted(lines, quoted, i + 1):
+                if _cut(keep, lines, i, i + 1, clear):  # GroupWise quotes without `>`
+                    return keep
+                clear = i + 1
             i += 1
             continue
         if not line.strip():

@@ -274,6 +274,15 @@ def _cases() -> list[Case]:
             COMPLAINT,
         )
     )
+    out.append(
+        Case(
+            "groupwise-nl-BE",
+            "groupwise",
+            "nl-BE",
+            f"{COMPLAINT}\n\n>>> Sociale Dienst OCMW 30-9-2026 15:12 >>>\n{EARLIER}\n",
+            COMPLAINT,
+        )
+    )
     for (client, language), line in _FORWARDS.items():
         out.append(
             Case(
