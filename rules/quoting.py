@@ -7,16 +7,20 @@ line and keeps what it cannot place:
 - lines quoted with `>` are earlier mail; unquoted lines between and after them are new
   (bottom-posting, interleaved answers);
 - a reply header ends the new text only when it is unmistakably a client's: an attribution
-  ("Op … schreef …:", wrapped over up to three lines) with a clock time or an address and no
-  first person ("schreef ik"), a block of at least three header fields starting or containing
-  the sender (Outlook, in any order, bold or not), or an "original message" separator;
+  ("Op … schreef …:", wrapped over up to three lines) with an address, or a clock time and a
+  year, and no first person ("schreef ik"); a block of header fields holding the sender
+  (Outlook, in any order, bold or not); an "original message" separator; GroupWise's ">>>";
+- a forward under a cover note of a few words keeps what it passes on, and a header with
+  nothing new above it (a forward, a web form) keeps what follows;
 - mobile and client footers are single lines naming a device or mail app, dropped one by one;
-- when no new text remains (a forward, a form, a quote alone), the whole body is the new text.
+- when no new text remains (a quote alone), the whole body is the new text.
 
 The languages: Dutch and Flemish, English, German, French, Polish and Turkish, as the clients
-write them (tests/quote_cases.py holds a case for each). Measured against mail-parser-reply,
-email-reply-parser, talon and quotequail in docs/detection.md: none of them keeps text below a
-quote or knows Turkish, so the patterns are the project's own.
+write them (tests/quote_cases.py holds a case for each). Measured against six reply-parsing
+libraries (docs/benchmarks.md, bench/quote_splitting.py): none keeps text below a quote, knows
+Turkish or strips the Dutch, Polish and Turkish phone footers, so the patterns are our own.
+HTML mail arrives here as intake's html2text made it: Outlook's divRplyFwdMsg becomes its
+"Van:/Verzonden:" lines, Gmail's gmail_quote and Apple's blockquote type=cite become `>` lines.
 """
 
 from __future__ import annotations
@@ -38,9 +42,9 @@ _DATE_FIRST = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b.*@.*>:\s*$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # the sender speaking of their own earlier letter: "Op 12 februari schreef ik u …"
 _FIRST_PERSON = re.compile(
-    r"\b(ik|wij|we|mij|ich|wir|mir|je|j'|nous|ja|my|ben)(?!\w)|\bI\b|(yazdım|yazdık)", _I
+    r"\b(ik|wij|we|mij|ich|wir|mir|je|j'|nous|ja|my|ben)(?!\w)|yazdı[mk]", _I
 )
-_FIRST_PERSON_CASED = re.compile(r"\bI\b")
+_FIRST_PERSON_CASED = re.compile(r"\bI\b")  # English "I"; a lower-case "i" is Polish "and"
 # GroupWise, common in Flemish public services: ">>> Naam 30-9-2026 15:12 >>>", no `>` below
 _GROUPWISE = re.compile(r"^\s*>>>\s*\S.*\d{1,2}:\d{2}.*>>>\s*$")
 _EMBEDDED = re.compile(r"\w.*(---|[.!?])\s*(on|op|am|le)\s+\S", _I)
@@ -50,8 +54,8 @@ _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 # --- header blocks: From/Sent/To/Subject as Outlook writes them ---------------------------------
 _FIELD = re.compile(
     r"^\s*[*_]{0,2}(?P<name>van|from|von|de|od|kimden|gönderen|verzonden|sent|gesendet|envoyé"
-    r"|wysłano|gönderilme\s+tarihi|gönderildi|datum|date|tarih|data|aan|to|an|à|a|do|kime|cc|bcc|onderwerp|subject"
-    r"|betreff|objet|temat|konu)\s*[*_]{0,2}\s*:\s*[*_]{0,2}(?P<value>.*)$",
+    r"|wysłano|gönderilme\s+tarihi|gönderildi|datum|date|tarih|data|aan|to|an|à|a|do|kime|cc"
+    r"|bcc|onderwerp|subject|betreff|objet|temat|konu)\s*[*_]{0,2}\s*:\s*[*_]{0,2}(?P<value>.*)$",
     _I,
 )
 _FIELD_KIND = {
