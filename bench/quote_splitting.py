@@ -11,10 +11,12 @@ set and on the seed corpus's bodies (mostly prose, as the detection benchmark se
     .venv/bin/pip install mail-parser-reply email-reply-parser talon quotequail unquotemail \\
         email-reply-extractor
     .venv/bin/python bench/quote_splitting.py [--before <git revision>] \\
-        [--talon <talon git directory>] [--repeat 20]
+        [--talon <talon git directory>] [--repeat 20] [--show <approach name prefix>]
 
 An approach whose package is not installed is left out. Nothing is written; the fixtures are
-read from the given git directory and never copied.
+read from the given git directory and never copied. The talon test file is executed (with its
+splitter stubbed out), so pass only a clone of github.com/mailgun/talon you trust. --show
+prints the cases an approach gets wrong.
 """
 
 from __future__ import annotations
