@@ -7,6 +7,13 @@ from starlette.routing import BaseRoute
 
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
-    from web.pages import admin, cases, messages, search, triage
+    from web.pages import admin, audit, cases, messages, search, triage
 
-    return [*triage.routes, *messages.routes, *cases.routes, *search.routes, *admin.routes]
+    return [
+        *triage.routes,
+        *messages.routes,
+        *cases.routes,
+        *search.routes,
+        *admin.routes,
+        *audit.routes,
+    ]
