@@ -9,8 +9,9 @@ readers and the CSV download). Drawing is the web app's business.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from casework import case_list
@@ -66,8 +67,9 @@ def dashboard(store: Store, office: Office, *, today: date | None = None) -> Das
     cases = collect(store, office, period, as_of=today)
     report = build(period, cases, as_of=today, time_zone=office.procedure.time_zone)
     start, end = period.bounds(office.procedure.time_zone)
+    bounds = [_start_of(m, zone) for m in months] + [end]
     with store.unit_of_work() as session:
-        messages = records.messages_between(session, start, end)
+        messages = records.messages_per_period(session, bounds)
         decisions = records.first_decisions_between(session, start, end)
         open_cases = records.open_by_status(session, CaseStatus.CLOSED)
     overdue = case_list.overdue_by_status(store, office, today=today)
@@ -90,14 +92,14 @@ def dashboard(store: Store, office: Office, *, today: date | None = None) -> Das
             "Deel van de binnengekomen berichten dat de bot aan een behandelaar liet: twijfel, "
             "onleesbaar of een meldcode-signaal.",
             ("maand", "berichten", "naar triage", "percentage naar triage"),
-            months, [(month_of(at), triage) for at, triage in messages],
+            months, dict(zip(months, messages, strict=True)),
         ),
         _shares(
             "overeenstemming", "Behandelaars eens met het model",
             "Van de berichten die de bot zelf indeelde en een behandelaar daarna beoordeelde: "
             "hoe vaak de behandelaar dezelfde soort koos (naar maand van beoordeling).",
             ("maand", "beoordeeld", "eens", "percentage eens"),
-            months, [(month_of(at), officer == bot) for at, officer, bot in decisions],
+            months, _tally((month_of(at), officer == bot) for at, officer, bot in decisions),
         ),
     )  # fmt: skip
     return Dashboard(
@@ -114,6 +116,11 @@ def _months(today: date) -> list[date]:
     """The first days of the twelve months ending with this one, oldest first."""
     index = today.year * 12 + today.month - 1
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - MONTHS + 1, index + 1)]
+
+
+def _start_of(month: date, zone: ZoneInfo) -> datetime:
+    """The month's first moment in the organisation's time zone, in UTC as stored."""
+    return datetime.combine(month, time(), zone).astimezone(UTC)
 
 
 def _month(first: date) -> str:
@@ -174,23 +181,28 @@ def _open(open_cases: dict[str, int], overdue: dict[str, int]) -> Chart:
     )  # fmt: skip
 
 
+def _tally(outcomes: Iterable[tuple[date, bool]]) -> dict[date, tuple[int, int]]:
+    """Per month: how many, and how many of them yes."""
+    found: dict[date, tuple[int, int]] = {}
+    for month, outcome in outcomes:
+        total, yes = found.get(month, (0, 0))
+        found[month] = (total + 1, yes + outcome)
+    return found
+
+
 def _shares(
     name: str,
     title: str,
     explanation: str,
     header: tuple[str, ...],
     months: list[date],
-    outcomes: list[tuple[date, bool]],
+    counts: dict[date, tuple[int, int]],  # month -> (how many, how many yes)
 ) -> Chart:
-    total: Counter[date] = Counter()
-    yes: Counter[date] = Counter()
-    for month, outcome in outcomes:
-        total[month] += 1
-        yes[month] += outcome
-    shares = [(m, yes[m] / total[m] if total[m] else None) for m in months]
+    rows = [(m, *counts.get(m, (0, 0))) for m in months]
+    shares = [(m, n, yes, yes / n if n else None) for m, n, yes in rows]
     return Chart(
         name, title, explanation, True,
-        tuple(Bar(_month(m), share or 0.0, _percent(share)) for m, share in shares),
+        tuple(Bar(_month(m), share or 0.0, _percent(share)) for m, _, _, share in shares),
         header,
-        tuple((_month(m), total[m], yes[m], share) for m, share in shares),
+        tuple((_month(m), n, yes, share) for m, n, yes, share in shares),
     )  # fmt: skip

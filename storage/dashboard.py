@@ -3,9 +3,11 @@ leave them to an officer?) and the officers' decisions on messages the bot had d
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import Flag, Kind, MessageStatus
@@ -15,22 +17,29 @@ _M = StoredMessage
 DECIDED_BY_THE_BOT = (Kind.COMPLAINT, Kind.REMARK, Kind.OTHER)
 
 
-def messages_between(
-    session: Session, start: datetime, end: datetime
-) -> list[tuple[datetime, bool]]:
-    """(arrival, left to an officer) of every message that arrived, duplicates aside. Left to
-    an officer: the bot was unsure, could not read it, or saw a meldcode signal."""
+def messages_per_period(session: Session, bounds: Sequence[datetime]) -> list[tuple[int, int]]:
+    """(messages, left to an officer) for each span between consecutive `bounds`, duplicates
+    aside, counted by the database in one pass. Left to an officer: the bot was unsure, could
+    not read it, or saw a meldcode signal."""
     to_triage = or_(
         _M.kind == Kind.UNCERTAIN,
         _M.status == MessageStatus.FAILED,
         and_(carries(_M.flags, Flag.MELDCODE), or_(_M.kind.is_(None), _M.kind != Kind.OTHER)),
     )
-    rows = session.execute(
-        select(_M.received_at, to_triage).where(
-            _M.received_at >= start, _M.received_at < end, _M.status != MessageStatus.DUPLICATE
+    spans = list(itertools.pairwise(bounds))
+    columns = []
+    for first, last in spans:
+        inside = and_(_M.received_at >= first, _M.received_at < last)
+        columns.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0))
+        columns.append(func.coalesce(func.sum(case((and_(inside, to_triage), 1), else_=0)), 0))
+    row = session.execute(
+        select(*columns).where(
+            _M.received_at >= bounds[0],
+            _M.received_at < bounds[-1],
+            _M.status != MessageStatus.DUPLICATE,
         )
-    )
-    return [(at, bool(triage)) for at, triage in rows]
+    ).one()
+    return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(spans))]
 
 
 def first_decisions_between(
