@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 
 from casework import case_list
 from casework.exports import Cell
-from casework.reports import NOT_FILLED, Count, Period, TermShare, build, collect
+from casework.reports import (
+    NOT_FILLED,
+    Count,
+    Period,
+    Report,
+    TermShare,
+    build,
+    collect,
+    parse_period,
+)
 from klachtenbus.vocabulary import CaseStatus
 from office import Office
 from procedures.lifecycle import LABELS
@@ -112,6 +121,18 @@ def dashboard(store: Store, office: Office, *, today: date | None = None) -> Das
     )
 
 
+def report_charts(report: Report) -> tuple[Chart, ...]:
+    """The period report's figures as charts: per category and within each term."""
+    return (_categories(report.by_category), _terms(report.terms))
+
+
+def previous_quarter(today: date) -> Period:
+    """The last whole quarter: what a quarterly report is usually asked for."""
+    quarter = (today.month - 1) // 3  # this one's index 0..3; the previous may be last year's
+    year, previous = (today.year, quarter) if quarter else (today.year - 1, 4)
+    return parse_period(f"{year}Q{previous}")
+
+
 def _months(today: date) -> list[date]:
     """The first days of the twelve months ending with this one, oldest first."""
     index = today.year * 12 + today.month - 1
@@ -151,7 +172,7 @@ def _categories(counts: tuple[Count, ...]) -> Chart:
         shown.append((NOT_FILLED, missing))
     return _counts_chart(
         "per-categorie", "Klachten per categorie",
-        "Klachten van de afgelopen twaalf maanden naar de categorie die de behandelaar koos.",
+        "Klachten naar de categorie die de behandelaar koos.",
         "categorie", shown,
     )  # fmt: skip
 

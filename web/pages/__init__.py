@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute
 
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
-    from web.pages import admin, audit, cases, dashboard, messages, search, triage
+    from web.pages import admin, audit, cases, dashboard, messages, reports, search, triage
 
     return [
         *triage.routes,
@@ -17,4 +17,5 @@ def pages_routes() -> list[BaseRoute]:
         *admin.routes,
         *audit.routes,
         *dashboard.routes,
+        *reports.routes,
     ]
