@@ -42,6 +42,12 @@ def report(
     as_json: Annotated[
         bool, typer.Option("--json", help="Het hele rapport als één JSON-object.")
     ] = False,
+    pdf_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf", help="Schrijf het rapport als PDF (A4, met grafieken) naar dit bestand."
+        ),
+    ] = None,
 ) -> None:
     """Kwartaal- of jaaroverzicht: aantallen per categorie, oordeel, team en gemeente, termijnen en
     overschrijdingen, en de zaken die extern zijn gegaan."""
@@ -52,11 +58,16 @@ def report(
         settings = load_settings()
         result = build_report(bootstrap.open_store(settings), bootstrap.office_of(settings), chosen)
         written = write_csv(result, csv_to) if csv_to is not None else []
+        if pdf_to is not None:
+            from web.pages.reports import pdf_of  # WeasyPrint: only loaded when asked for
+
+            pdf_to.write_bytes(pdf_of(result, settings.organisation_name))
+            written.append(pdf_to)
     except KlachtenbusError as exc:
         err.print(f"[bold red]Fout:[/] {exc}")
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]Fout:[/] CSV-bestand niet geschreven: {exc}")
+        err.print(f"[bold red]Fout:[/] bestand niet geschreven: {exc}")
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(asdict(result), ensure_ascii=False, default=str))

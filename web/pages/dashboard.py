@@ -13,7 +13,7 @@ from casework import dashboard
 from casework.exports import CSV_MEDIA_TYPE, Cell, csv_bytes
 from web.charts import draw
 from web.guard import Access, context_of, route
-from web.render import page
+from web.render import error_page, page
 
 
 def cell(value: Cell) -> str:
@@ -46,8 +46,6 @@ async def dashboard_csv(request: Request) -> Response:
     shown = await run_in_threadpool(dashboard.dashboard, context.store, context.office)
     chart = shown.chart(name)
     if chart is None:
-        from web.render import error_page
-
         return error_page(request, 404, "Deze grafiek bestaat niet; kies er een op het dashboard.")
     return Response(
         csv_bytes(chart.header, chart.rows),

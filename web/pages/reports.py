@@ -52,10 +52,8 @@ async def report_csv(request: Request) -> Response:
 
 async def report_pdf(request: Request) -> Response:
     shown = await _report(request)
-    html = TEMPLATES.get_template("beheer/report_print.html").render(
-        organisation=context_of(request).office.organisation.name, **shown
-    )
-    pdf = await run_in_threadpool(_pdf, html)
+    organisation = context_of(request).office.organisation.name
+    pdf = await run_in_threadpool(pdf_of, shown["result"], organisation)
     label = shown["result"].period.label
     return Response(
         pdf,
@@ -64,9 +62,13 @@ async def report_pdf(request: Request) -> Response:
     )
 
 
-def _pdf(html: str) -> bytes:
+def pdf_of(result: reports.Report, organisation: str) -> bytes:
+    """The report as an A4 PDF, from the page's own HTML (`klachtenbus report --pdf` too)."""
     from weasyprint import CSS, HTML  # loaded on first use: it takes a while and needs pango
 
+    html = TEMPLATES.get_template("beheer/report_print.html").render(
+        organisation=organisation, **_shown(result)
+    )
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])  # type: ignore[no-any-return]
 
 
@@ -77,12 +79,16 @@ async def _report(request: Request) -> dict[str, Any]:
         reports.parse_period(typed) if typed else dashboard.previous_quarter(context.office.today())
     )
     result = await run_in_threadpool(reports.report, context.store, context.office, period)
+    return _shown(result)
+
+
+def _shown(result: reports.Report) -> dict[str, Any]:
     return {
         "result": result,
         "tables": reports.tables(result),
         "drawings": [draw(c) for c in dashboard.report_charts(result)],
         "cell": cell,
-        "typed": period.label,
+        "typed": result.period.label,
         "forms": reports.PERIOD_FORMS,
         "problem": None,
     }
