@@ -187,8 +187,8 @@ def collect(store: Store, office: Office, period: Period, *, as_of: date) -> lis
     start, end = period.bounds(office.procedure.time_zone)
     with store.unit_of_work() as session:
         cases = casework.cases_received(session, start, end)
-        events = casework.events_of_cases(session, [c.id for c in cases])
-        return [_record(office, c, events[c.id], as_of) for c in cases]
+        events = casework.events_of_cases_received(session, start, end)
+        return [_record(office, c, events.get(c.id, []), as_of) for c in cases]
 
 
 def _record(office: Office, case: Any, events: list[Any], as_of: date) -> CaseRecord:

@@ -219,18 +219,18 @@ def cases_received(session: Session, start: datetime, end: datetime) -> list[Row
     )
 
 
-def events_of_cases(session: Session, case_ids: Iterable[int]) -> dict[int, list[Row[Any]]]:
-    """The events of many cases at once (`EVENT_COLUMNS`), oldest first per case (a report
-    reads thousands)."""
-    ids = sorted(set(case_ids))
-    found: dict[int, list[Row[Any]]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):  # SQLite caps the parameters of one statement
-        chunk = ids[start : start + 500]
-        rows = session.execute(
-            select(*EVENT_COLUMNS)
-            .where(CaseEvent.case_id.in_(chunk))
-            .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.id)
-        )
-        for event in rows:
-            found[event.case_id].append(event)
+def events_of_cases_received(
+    session: Session, start: datetime, end: datetime
+) -> dict[int, list[Row[Any]]]:
+    """The events (`EVENT_COLUMNS`) of the cases received in [start, end), oldest first per
+    case, in one query (a report reads thousands of cases)."""
+    found: dict[int, list[Row[Any]]] = {}
+    rows = session.execute(
+        select(*EVENT_COLUMNS)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(Case.received_at >= start, Case.received_at < end)
+        .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.id)
+    )
+    for event in rows:
+        found.setdefault(event.case_id, []).append(event)
     return found
