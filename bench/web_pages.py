@@ -2,11 +2,12 @@
 
 Fills a database with 10,000 cases and 50,000 messages (a few years of a large organisation),
 starts `klachtenbus serve` as its own process on 127.0.0.1, logs in as an officer and times
-the inbox, the triage queue, a case page, a message page and a search over HTTP, each page
-many times; prints median and p95 per page and the server's peak memory.
+the inbox, the triage queue, a case page, a message page and a search over HTTP, and as an
+admin the dashboard and the audit page, each page many times; prints median and p95 per page
+and the server's peak memory.
 
     .venv/bin/python bench/web_pages.py [--database sqlite|postgresql] [--cases 10000]
-        [--messages 50000] [--requests 100]
+        [--messages 50000] [--requests 100] [--only dashboard ...]
 
 PostgreSQL is started privately on loopback (as the tests do); SQLite lives in /tmp.
 """
@@ -239,6 +240,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--only", nargs="*", help="time only pages whose name has these words")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as work_dir:
@@ -255,6 +257,7 @@ def main() -> None:
         fill(url, args.cases, args.messages)
         store = Store(connect(url))
         accounts.add_user(store, "bench", "anna", "officer", PASSWORD)
+        accounts.add_user(store, "bench", "beheer", "admin", PASSWORD)
         print(f"filled in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         port = free_port()
         env = {
@@ -272,6 +275,8 @@ def main() -> None:
             wait_for(port)
             officer = Officer(f"http://127.0.0.1:{port}")
             officer.log_in("anna")
+            admin = Officer(f"http://127.0.0.1:{port}")
+            admin.log_in("beheer")
             rng = random.Random(3)
             with store.unit_of_work() as session:
                 numbers = list(session.scalars(select(Case.number)))
@@ -289,13 +294,20 @@ def main() -> None:
                     f"/zoeken?q={remembered_word(rng)}+{remembered_word(rng)}"
                 ),
                 "search, a name": lambda: f"/zoeken?q=Klager+{rng.randint(1, args.cases)}",
+                "admin: dashboard": lambda: "/beheer/dashboard",
+                "admin: a dashboard CSV": lambda: "/beheer/dashboard/per-maand.csv",
+                "admin: audit": lambda: "/beheer/audit",
+                "admin: audit of one person": lambda: "/beheer/audit?persoon=anna",
             }
+            if args.only:
+                pages = {k: v for k, v in pages.items() if any(w in k for w in args.only)}
             results = {}
             for name, path_of in pages.items():
-                officer.get(path_of())  # warm
+                browser = admin if name.startswith("admin:") else officer
+                browser.get(path_of())  # warm
                 times = []
                 for _ in range(args.requests):
-                    status, _, seconds = officer.get(path_of())
+                    status, _, seconds = browser.get(path_of())
                     assert status == 200, (name, status)
                     times.append(seconds * 1000)
                 times.sort()

@@ -75,12 +75,13 @@ class PasswordRejected(AccountError):
 
 
 class LastAdmin(AccountError):
-    """Disabling this account would leave nobody who can manage accounts."""
+    """Disabling or demoting this account would leave nobody who can manage accounts."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, demoted: bool = False) -> None:
+        then = "maak dit account daarna behandelaar" if demoted else "zet dit account daarna uit"
         super().__init__(
             f"'{name}' is de laatste actieve beheerder; zonder beheerder kan niemand accounts "
-            "meer beheren. Voeg eerst een andere beheerder toe en zet dit account daarna uit."
+            f"meer beheren. Voeg eerst een andere beheerder toe en {then}."
         )
 
 
@@ -206,6 +207,29 @@ def enable_user(store: Store, actor: str, name: str) -> Account:
         records.add_audit(
             session, actor=actor, action="user.enable", subject=_subject(user.name),
             before=before, after={"active": True},
+        )  # fmt: skip
+        return _account(user)
+
+
+def change_role(store: Store, actor: str, name: str, role: Role | str) -> Account:
+    """An officer becomes an admin or the other way round; the last active admin stays one.
+    Open sessions go on: the role is read again on every request."""
+    role = _checked_role(role)
+    with store.unit_of_work() as session:
+        user = _user(session, name)
+        if user.role == role:
+            return _account(user)
+        if (
+            user.role == Role.ADMIN
+            and user.active
+            and records.active_count(session, Role.ADMIN) <= 1
+        ):
+            raise LastAdmin(user.name, demoted=True)
+        before = {"role": user.role}
+        records.set_role(session, user, role)
+        records.add_audit(
+            session, actor=actor, action="user.role", subject=_subject(user.name),
+            before=before, after={"role": role.value},
         )  # fmt: skip
         return _account(user)
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from casework.cases import dates
@@ -30,8 +31,7 @@ from klachtenbus.vocabulary import CaseStatus, Closure, Outcome
 from office import Office
 from procedures import received_on
 from procedures.lifecycle import CLOSURE_LABELS, LABELS
-from storage import Case, Store, casework
-from storage.models import CaseEvent
+from storage import Store, casework
 
 S = CaseStatus
 PERIOD_FORMS = "een jaar (2026), een kwartaal (2026Q4) of een maand (2026-11)"
@@ -187,11 +187,12 @@ def collect(store: Store, office: Office, period: Period, *, as_of: date) -> lis
     start, end = period.bounds(office.procedure.time_zone)
     with store.unit_of_work() as session:
         cases = casework.cases_received(session, start, end)
-        events = casework.events_of_cases(session, [c.id for c in cases])
-        return [_record(office, c, events[c.id], as_of) for c in cases]
+        events = casework.events_of_cases_received(session, start, end)
+        return [_record(office, c, events.get(c.id, []), as_of) for c in cases]
 
 
-def _record(office: Office, case: Case, events: list[CaseEvent], as_of: date) -> CaseRecord:
+def _record(office: Office, case: Any, events: list[Any], as_of: date) -> CaseRecord:
+    """`case` and `events` as `storage.casework` reads them: rows with the models' names."""
     zone = ZoneInfo(office.procedure_of(case).time_zone)
     moves = [e for e in events if e.kind == "move"]
     handed_over = next((e.at for e in moves if e.to_status == S.HANDED_OVER), None)
@@ -227,7 +228,7 @@ def _record(office: Office, case: Case, events: list[CaseEvent], as_of: date) ->
     )
 
 
-def _handled_at(role: str, case: Case, moves: list[CaseEvent]) -> datetime | None:
+def _handled_at(role: str, case: Any, moves: list[Any]) -> datetime | None:
     if role == "acknowledge":
         left = next((e.at for e in moves if e.from_status == S.RECEIVED), None)
         return case.acknowledged_at or left

@@ -29,7 +29,7 @@ from cli.cases import case_app, digest, letter_app  # noqa: E402
 from cli.reports import report  # noqa: E402
 from cli.users import users_app  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
-from klachtenbus.settings import Settings, load_settings  # noqa: E402
+from klachtenbus.settings import Settings, in_force, load_settings  # noqa: E402
 from klachtenbus.vocabulary import LETTER_LABELS, Flag  # noqa: E402
 
 if TYPE_CHECKING:
@@ -604,6 +604,7 @@ def serve() -> None:
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             officers=settings.officers,
             rules_file=settings.rules_file,
+            settings_in_force=tuple(in_force(settings)),
         )
     except KlachtenbusError as exc:
         _fail(exc)

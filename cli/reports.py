@@ -1,17 +1,13 @@
 """`klachtenbus report`: the quarterly or annual overview on screen, as CSV files, or as JSON.
 
-CSV files are written for Dutch Excel: semicolons between fields, UTF-8 with a byte-order
-mark (without it Excel reads 'ë' as 'Ã«'), dates as JJJJ-MM-DD and percentages with a
-decimal comma, so a double click opens them as a proper table.
+CSV files are written for Dutch Excel (casework.exports), as the web app's downloads are.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 import bootstrap
+from casework.exports import CSV_ENCODING, write_rows
 from casework.reports import PERIOD_FORMS, Cell, Report, ReportTable, parse_period, tables
 from casework.reports import report as build_report
 from klachtenbus.errors import KlachtenbusError
@@ -27,8 +24,6 @@ from klachtenbus.settings import load_settings
 
 console = Console()
 err = Console(stderr=True)
-CSV_DELIMITER = ";"  # Excel with Dutch regional settings splits on semicolons, not commas
-CSV_ENCODING = "utf-8-sig"  # the byte-order mark tells Excel the file is UTF-8
 
 
 def report(
@@ -47,6 +42,12 @@ def report(
     as_json: Annotated[
         bool, typer.Option("--json", help="Het hele rapport als één JSON-object.")
     ] = False,
+    pdf_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf", help="Schrijf het rapport als PDF (A4, met grafieken) naar dit bestand."
+        ),
+    ] = None,
 ) -> None:
     """Kwartaal- of jaaroverzicht: aantallen per categorie, oordeel, team en gemeente, termijnen en
     overschrijdingen, en de zaken die extern zijn gegaan."""
@@ -57,11 +58,16 @@ def report(
         settings = load_settings()
         result = build_report(bootstrap.open_store(settings), bootstrap.office_of(settings), chosen)
         written = write_csv(result, csv_to) if csv_to is not None else []
+        if pdf_to is not None:
+            from web.pages.reports import pdf_of  # WeasyPrint: only loaded when asked for
+
+            pdf_to.write_bytes(pdf_of(result, settings.organisation_name))
+            written.append(pdf_to)
     except KlachtenbusError as exc:
         err.print(f"[bold red]Fout:[/] {exc}")
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]Fout:[/] CSV-bestand niet geschreven: {exc}")
+        err.print(f"[bold red]Fout:[/] bestand niet geschreven: {exc}")
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(asdict(result), ensure_ascii=False, default=str))
@@ -90,21 +96,9 @@ def write_csv(result: Report, target: str | Path) -> list[Path]:
         path = paths[table.name]
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-            out = csv.writer(handle, delimiter=CSV_DELIMITER)
-            out.writerow(table.header)
-            out.writerows([_csv_cell(cell) for cell in row] for row in table.rows)
+            write_rows(handle, table.header, table.rows)
         written.append(path)
     return written
-
-
-def _csv_cell(cell: Cell) -> str | int:
-    if cell is None:
-        return ""
-    if isinstance(cell, float):
-        return f"{cell * 100:.1f}".replace(".", ",")  # a percentage, Dutch decimal comma
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return cell
 
 
 def _screen_cell(cell: Cell) -> str:

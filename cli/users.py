@@ -20,7 +20,7 @@ from klachtenbus.settings import load_settings
 from klachtenbus.vocabulary import Role
 
 users_app = typer.Typer(
-    help="Gebruikers van de webapp: toevoegen, uitschakelen, wachtwoord, lijst."
+    help="Gebruikers van de webapp: toevoegen, uitschakelen, wachtwoord, rol, lijst."
 )
 console = Console()
 err = Console(stderr=True)
@@ -54,6 +54,13 @@ def _password(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def _role(word: str) -> Role:
+    chosen = ROLE_WORDS.get(word.strip().lower())
+    if chosen is None:
+        raise KlachtenbusError(f"Rol '{word}' bestaat niet; kies behandelaar of beheerder.")
+    return chosen
+
+
 @contextmanager
 def _refusals() -> Iterator[None]:
     """A use case's Dutch refusal becomes the command's error line and exit code 2."""
@@ -75,11 +82,8 @@ def add(
 ) -> None:
     """Voeg een gebruiker toe; het wachtwoord wordt gevraagd (of één regel op stdin)."""
     with _refusals():
-        chosen = ROLE_WORDS.get(role.strip().lower())
-        if chosen is None:
-            raise KlachtenbusError(f"Rol '{role}' bestaat niet; kies behandelaar of beheerder.")
         account = accounts.add_user(
-            _store(), _actor(by), name, chosen, _password("Wachtwoord (minstens 12 tekens)"),
+            _store(), _actor(by), name, _role(role), _password("Wachtwoord (minstens 12 tekens)"),
             display_name=display_name, email=email,
         )  # fmt: skip
     console.print(f"Gebruiker {account.name} toegevoegd als {ROLE_LABELS[account.role]}.")
@@ -101,6 +105,19 @@ def enable(name: str, by: By = None) -> None:
     with _refusals():
         account = accounts.enable_user(_store(), _actor(by), name)
     console.print(f"Gebruiker {account.name} is weer ingeschakeld.")
+
+
+@users_app.command("role")
+@users_app.command("rol", hidden=True)
+def change_role(
+    name: str,
+    role: Annotated[str, typer.Option("--rol", help="behandelaar of beheerder.")],
+    by: By = None,
+) -> None:
+    """Geef een gebruiker een andere rol; de laatste beheerder blijft beheerder."""
+    with _refusals():
+        account = accounts.change_role(_store(), _actor(by), name, _role(role))
+    console.print(f"Gebruiker {account.name} is nu {ROLE_LABELS[account.role]}.")
 
 
 @users_app.command("reset-password")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +16,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from klachtenbus.errors import SettingError
 
@@ -206,3 +210,73 @@ def load_settings(**overrides: Any) -> Settings:
                 name, "is geen bekende instelling", "Controleer de spelling."
             ) from None
         raise SettingError(name, f"ongeldige waarde ({error['msg']})", hint) from None
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One setting as the admins' page shows it: its value (a secret only as set or not) and
+    where it came from."""
+
+    name: str
+    value: str
+    source: str  # FROM_ENVIRONMENT, FROM_FILE, FROM_CALLER or FROM_DEFAULT
+    origin: str  # the variable's or the file's name, for the admin who wants to change it
+    description: str
+    secret: bool
+
+
+FROM_ENVIRONMENT = "omgeving"
+FROM_FILE = "bestand"
+FROM_CALLER = "opgegeven bij het starten"
+FROM_DEFAULT = "standaard"
+
+
+def in_force(
+    settings: Settings, *, environ: dict[str, str] | None = None, file: Path | None = None
+) -> list[InForce]:
+    """Every setting with its source: the environment wins over the file, the file over the
+    default. Values a program passed itself (tests; `klachtenbus` passes none) show as such
+    when neither names them. Called at start-up, so a later edit of the file does not
+    misattribute a value."""
+    environ = dict(os.environ) if environ is None else environ
+    file = file or config_file()
+    variables = {key.upper() for key in environ}
+    try:
+        parsed = tomllib.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        parsed = {}  # the settings loaded without it; the page then shows no file as source
+    shown = []
+    for name, field in Settings.model_fields.items():
+        variable = f"KLACHTENBUS_{name.upper()}"
+        if variable in variables:
+            source, origin = FROM_ENVIRONMENT, variable
+        elif name in parsed:
+            source, origin = FROM_FILE, str(file)
+        elif name in settings.model_fields_set:
+            source, origin = FROM_CALLER, ""
+        else:
+            source, origin = FROM_DEFAULT, ""
+        value = getattr(settings, name)
+        secret = isinstance(value, SecretStr) or field.annotation == SecretStr | None
+        shown.append(
+            InForce(name, _shown(name, value, secret), source, origin,
+                    field.description or "", secret)
+        )  # fmt: skip
+    return shown
+
+
+def _shown(name: str, value: Any, secret: bool) -> str:
+    if secret:
+        return "ingesteld" if value is not None and value.get_secret_value() else "niet ingesteld"
+    if value is None or value == "" or value == [] or value == {}:
+        return "(leeg)"
+    if name == "database_url":  # a PostgreSQL URL may carry the password
+        try:
+            return make_url(value).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(niet te lezen)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} = {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

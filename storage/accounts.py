@@ -81,6 +81,10 @@ def rehash_password(session: Session, user: User, password_hash: str) -> None:
     user.password_hash = password_hash
 
 
+def set_role(session: Session, user: User, role: str) -> None:
+    user.role = role
+
+
 def set_active(session: Session, user: User, active: bool, at: datetime | None = None) -> None:
     user.active = active
     user.disabled_at = None if active else (at or now())

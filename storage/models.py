@@ -312,14 +312,15 @@ class LoginFailure(Base):
 
 
 class AuditEntry(Base):
-    """A decision or change: who, when, what, and the values before and after. Never updated."""
+    """A decision or change: who, when, what, and the values before and after. Never updated
+    or deleted: the database refuses both (migration 0011)."""
 
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
-    actor: Mapped[str] = mapped_column(BoundedText(200))
-    action: Mapped[str] = mapped_column(BoundedText(50))  # a short key: user.add, session.end
+    actor: Mapped[str] = mapped_column(BoundedText(200), index=True)
+    action: Mapped[str] = mapped_column(BoundedText(50), index=True)  # user.add, session.end
     subject: Mapped[str] = mapped_column(BoundedText(200), index=True)  # user:anna, case:K-...
     before: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
     after: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())

@@ -63,3 +63,13 @@ def test_a_new_password_is_read_from_standard_input(environment: str) -> None:
     assert accounts.log_in(
         store, "anna", "een-ander-lang-wachtwoord", "127.0.0.1", hasher=FAST_HASHER
     )
+
+
+def test_an_admin_changes_a_role_but_not_the_last_admins(environment: str) -> None:
+    run("user", "add", "anna", password=PASSWORD)
+    run("user", "add", "bert", "--rol", "beheerder", password=PASSWORD)
+    code, out = run("gebruiker", "rol", "anna", "--rol", "beheerder")
+    assert code == 0 and "anna is nu beheerder" in out, out
+    assert run("user", "role", "anna", "--rol", "behandelaar")[0] == 0
+    code, out = run("user", "role", "bert", "--rol", "behandelaar")
+    assert code == 2 and "laatste actieve beheerder" in out

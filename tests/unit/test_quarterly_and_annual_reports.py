@@ -272,3 +272,18 @@ def test_the_command_prints_the_report_and_writes_json(
     assert (tmp_path / "csv" / "klachten-2026-gemeente.csv").exists()
     wrong = runner.invoke(app, ["report", "--period", "2026K4"])
     assert wrong.exit_code == 2 and "niet herkend" in wrong.output
+
+
+def test_the_command_writes_the_report_as_a_pdf(
+    quarter: Quarter, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`klachtenbus report --pdf` writes the same PDF as the web app's download."""
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
+    target = tmp_path / "rapport.pdf"
+    done = CliRunner().invoke(app, ["report", "--period", "2026Q4", "--pdf", str(target)])
+    assert done.exit_code == 0, done.output
+    text = " ".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Klachtenrapportage 2026Q4" in text and "4 klachten" in text
