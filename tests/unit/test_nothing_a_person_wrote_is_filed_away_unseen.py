@@ -110,12 +110,27 @@ def test_an_ordinary_dutch_question_is_still_a_remark(detection: Detection) -> N
     assert decision.kind is Kind.REMARK
 
 
-def test_administration_fees_alone_are_a_remark_that_says_why(detection: Detection) -> None:
-    body = (
-        "Goedemiddag,\n\nIk heb bezwaar tegen de administratiekosten van 25 euro op mijn "
-        "factuur van oktober. Kunt u die kosten kwijtschelden?\n\nMet vriendelijke groet,\nHenk"
-    )
-    decision = detection.decide(intake.parse(mail("Factuur", body), received_at=NOW))
-    assert decision.kind in (Kind.REMARK, Kind.UNCERTAIN)
-    if decision.kind is Kind.REMARK:
-        assert any("administratiekosten" in r for r in decision.reasons)
+@pytest.mark.parametrize(
+    ("subject", "body", "because"),
+    [
+        (
+            "Factuur",
+            "Goedemiddag,\n\nIk heb bezwaar tegen de administratiekosten van 25 euro op mijn "
+            "factuur van oktober. Kunt u die kosten kwijtschelden?\n\nMet vriendelijke groet,\nHenk",
+            "administratiekosten alleen",
+        ),
+        (
+            "Vraag",
+            "Dit is geen klacht hoor, maar kunt u de volgende keer iets eerder laten weten dat "
+            "de les vervalt? Groetjes, Mieke",
+            "geen klacht is",
+        ),
+    ],
+)
+def test_a_marker_a_rule_explains_away_is_a_remark_that_says_why(
+    detection: Detection, subject: str, body: str, because: str
+) -> None:
+    decision = detection.decide(intake.parse(mail(subject, body), received_at=NOW))
+    assert decision.kind is Kind.REMARK
+    [reason] = [r for r in decision.reasons if r.startswith("Geen klacht volgens de regels")]
+    assert because in reason
