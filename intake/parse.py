@@ -95,7 +95,6 @@ def _normalise(raw: bytes) -> bytes:
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _FIELD = re.compile(rb"[!-9;-~]+[ \t]*:")  # a field name and its colon (RFC 5322 section 3.6.8)
-_MBOX_FROM = b"From "
 
 
 def _mend_header_block(raw: bytes) -> bytes:
@@ -108,15 +107,14 @@ def _mend_header_block(raw: bytes) -> bytes:
     stray = [
         i
         for i, line in enumerate(lines)
-        if i
+        if i  # the first line has nothing to continue (and may be an mbox "From " line)
         and line.strip()
         and line[:1] not in b" \t"
         and not _FIELD.match(line)
-        and not (i == 0 and line.startswith(_MBOX_FROM))
     ]
     if not stray:
         return raw
-    last_field = max(i for i, line in enumerate(lines) if _FIELD.match(line))
+    last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
     for i in stray:
         if i < last_field:
             lines[i] = b" " + lines[i]

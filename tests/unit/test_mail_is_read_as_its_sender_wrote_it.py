@@ -4,10 +4,12 @@ here: the sender, subject, text and parts come out as the sender wrote them."""
 from __future__ import annotations
 
 import base64
+import contextlib
 from datetime import UTC, datetime
 
 import intake
 from intake import ParsedMessage
+from klachtenbus.errors import MessageUnparseable
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -46,6 +48,12 @@ def test_a_message_without_a_blank_line_after_its_headers_keeps_its_body() -> No
     """A stray line with no field after it is the body, as before."""
     message = parse(b"From: ans@example.nl\r\nSubject: Vraag\r\nHallo, een vraag.\r\n")
     assert message.subject == "Vraag" and message.sender is not None
+
+
+def test_text_without_any_header_is_refused_or_read_never_a_crash() -> None:
+    for data in (b"hallo wereld\nnog een regel\n\ntekst\n", b"From nobody\nhallo\n\ntekst\n"):
+        with contextlib.suppress(MessageUnparseable):
+            parse(data)
 
 
 def test_an_iso_2022_jp_body_is_decoded() -> None:
