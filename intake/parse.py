@@ -218,7 +218,8 @@ def _walk_text(msg: email.message.Message) -> str:
 def contents(msg: email.message.Message) -> tuple[str, tuple[Attachment, ...]]:
     """The sender's text and the other parts, from one walk of the tree.
 
-    The text is every inline text/plain or text/html part without a file name, of a
+    The text is every text/plain or text/html part without a file name and not marked as an
+    attachment, or named and marked inline (then it is a part as well), of a
     multipart/alternative only the plain one (the HTML when the plain one is empty), each
     HTML part turned into text. An attached message (message/rfc822) is a part, never text.
     """
@@ -251,24 +252,22 @@ def _collect(
         rest = [t for _subtype, t in versions if t.strip()]
         texts.append(plain[0] if plain else rest[-1] if rest else "")
         return
-    if _is_body(part):
+    disposition = part.get_content_disposition()
+    named = bool(part.get_filename())
+    if kind in ("text/plain", "text/html") and (
+        disposition == "inline" if named else disposition != "attachment"
+    ):
+        # text shown inline is read, also when it has a file name (then it is a part too)
         text = _decode_bytes(_payload(part), part.get_content_charset())
-        texts.append(html_to_text(text) if part.get_content_subtype() == "html" else text)
-        return
+        texts.append(html_to_text(text) if kind == "text/html" else text)
+        if not named:
+            return
     parts.append(
         _attachment(part.get_filename() or _nameless(kind, place[0]), part, _payload(part))
     )
 
 
 _ATTACHED_MESSAGES = frozenset({"message/rfc822", "message/global"})
-
-
-def _is_body(part: email.message.Message) -> bool:
-    return (
-        part.get_content_type() in ("text/plain", "text/html")
-        and not part.get_filename()
-        and part.get_content_disposition() != "attachment"
-    )
 
 
 def _payload(part: email.message.Message) -> bytes:

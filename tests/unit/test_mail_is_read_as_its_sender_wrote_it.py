@@ -136,3 +136,17 @@ def test_of_plain_and_html_alternatives_only_the_plain_one_is_read() -> None:
         b"--alt\r\nContent-Type: text/html\r\n\r\n<p>Een keer.</p>\r\n--alt--"
     )
     assert parse(multipart(alternative)).text.strip() == "Een keer."
+
+
+def test_named_text_shown_inline_is_read_and_listed() -> None:
+    data = multipart(
+        b"Content-Type: text/plain\r\n\r\nGoedemiddag,",
+        b'Content-Type: text/plain; name="brief.txt"\r\nContent-Disposition: inline; '
+        b'filename="brief.txt"\r\n\r\nDe begeleider kwam weer niet.',
+        b'Content-Type: text/plain; name="notities.txt"\r\nContent-Disposition: attachment; '
+        b'filename="notities.txt"\r\n\r\nAlleen als bijlage.',
+    )
+    message = parse(data)
+    assert "De begeleider kwam weer niet." in message.text
+    assert "Alleen als bijlage." not in message.text
+    assert [a.name for a in message.attachments] == ["brief.txt", "notities.txt"]
