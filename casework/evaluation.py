@@ -14,7 +14,7 @@ from classify.evaluation import Calibration, Report, calibration, report
 from classify.model import RANDOM_STATE
 from klachtenbus.vocabulary import Flag, Kind
 from office.detection import as_message, sample_of
-from rules import RuleSet, Verdict, judge, machine_reasons
+from rules import RuleSet, Verdict, judge
 
 HELD_OUT_SHARE = 0.2
 FOLDS = 5
@@ -123,7 +123,7 @@ def _predict(
     rows: dict[str, list[tuple[int, Kind, bool]]] = {"regels": [], "model": [], "samen": []}
     probabilities_of: list[tuple[int, float]] = []
     for i, assessment in zip(test_idx, assessments, strict=True):
-        verdict, message = verdicts[i], messages[i]
+        verdict = verdicts[i]
         meldcode = Flag.MELDCODE in verdict.flags
         rows["regels"].append((int(i), rules_only(verdict), meldcode))
         probabilities = assessment.probabilities
@@ -132,11 +132,13 @@ def _predict(
         decision = classify.decide(
             probabilities,
             machine_reasons=verdict.machine_reasons,
-            machine_by_header=bool(machine_reasons(message)),
+            machine_by_header=verdict.machine_by_header,
             hss_marker_count=len(verdict.hss_markers),
             flags=verdict.flags,
             rule_reasons=(),
             thresholds=thresholds,
+            explained_away=verdict.explained_away,
+            known_words=assessment.known_words,
         )
         rows["samen"].append((int(i), decision.kind, meldcode))
     return _Predictions(rows, probabilities_of)

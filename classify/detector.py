@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from classify.sample import CLASSIFIED_CHARACTERS, Sample
-from classify.scoring import Features, Scorer, Tables
+from classify.scoring import Features, Scorer, Tables, WordReader
 from klachtenbus.errors import ModelError
 from klachtenbus.vocabulary import Kind
 
@@ -47,6 +47,8 @@ _EDGE_PUNCTUATION = "\"'.,;:!?()[]{}<>«»“”‘’*_/\\|-–—"
 class Assessment:
     probabilities: dict[Kind, float]
     top_terms: tuple[str, ...]  # readable words and markers that pushed most towards `complaint`
+    # The share of the text's words the model knows; None for a text without words.
+    known_words: float | None = None
 
 
 class Detector:
@@ -70,6 +72,7 @@ class Detector:
         self._scorer = Scorer(tables) if tables is not None else None
         classes = tables.classes if tables is not None else self.pipeline.classes_
         self.classes = [Kind(c) for c in classes]
+        self._read_words = WordReader()
 
     @property
     def tables(self) -> Tables | None:
@@ -130,7 +133,13 @@ class Detector:
             if weights is not None:
                 contributions = found.values * weights[found.indices]
                 terms = self._readable_terms(sample, found.indices, contributions, top)
-            out.append(Assessment(dict(zip(self.classes, map(float, row), strict=True)), terms))
+            out.append(
+                Assessment(
+                    dict(zip(self.classes, map(float, row), strict=True)),
+                    terms,
+                    self.known_words(sample.text),
+                )
+            )
         return out
 
     def _assess_with_pipeline(self, samples: Sequence[Sample], top: int) -> list[Assessment]:
@@ -153,8 +162,31 @@ class Detector:
                     contributions.data[start:end],
                     top,
                 )
-            out.append(Assessment(dict(zip(self.classes, map(float, row), strict=True)), terms))
+            out.append(
+                Assessment(
+                    dict(zip(self.classes, map(float, row), strict=True)),
+                    terms,
+                    self.known_words(samples[i].text),
+                )
+            )
         return out
+
+    def known_words(self, text: str) -> float | None:
+        """The share of the text's words (letters only: no numbers, dates or case numbers)
+        that the model's vocabulary holds: low for a language or a subject it was not
+        trained on, whose probabilities then mean little. None for a text without words."""
+        words = [w for w in self._read_words(text[:CLASSIFIED_CHARACTERS]) if w.isalpha()]
+        if not words:
+            return None
+        vocabulary = self._word_vocabulary
+        return sum(w in vocabulary for w in words) / len(words)
+
+    @cached_property
+    def _word_vocabulary(self) -> dict[str, int]:
+        if self._tables is not None:
+            return self._tables.word_vocabulary
+        union = self.pipeline.named_steps["features"]
+        return dict(union.transformer_list[0][1].steps[-1][1].vocabulary_)
 
     def _readable_terms(
         self, sample: Sample, indices: np.ndarray, data: np.ndarray, top: int

@@ -262,6 +262,17 @@ class Scorer:
         return out / len(self.tables.members)
 
 
+class WordReader:
+    """The words of a text as the word features read them: lower case, accents stripped,
+    runs of two or more word characters."""
+
+    def __init__(self) -> None:
+        self._preprocess = _LowerWithoutAccents()
+
+    def __call__(self, text: str) -> list[str]:
+        return _TOKENS.findall(self._preprocess(text))
+
+
 class _LowerWithoutAccents:
     """`strip_accents_unicode(text.lower())` as the vectorizer does it, but the combining marks
     are dropped by one `str.translate` instead of a test per character in Python."""

@@ -107,6 +107,7 @@ def _undecoded(value: object) -> str:
 
 def _mailboxes(name: str, value: str) -> tuple[Address, ...]:
     """One header value's mailboxes: the header registry, else the older `getaddresses`."""
+    value = _name_with_comma(value)
     try:
         header = _header_class(name)(name, _ENCODED_RUN.sub(_one_word, value))
         pairs = [(a.display_name, a.username, a.domain) for a in header.addresses]
@@ -128,13 +129,31 @@ def _mailboxes(name: str, value: str) -> tuple[Address, ...]:
         # guess at (`alice@example.com <bob@example.com>` gives alice), only one written in
         # angle brackets is.
         trusted = addr in written and (
-            not defective or f"<{addr}>" in bracketed or "<" not in bracketed
+            not defective
+            or f"<{addr}>" in bracketed
+            or "<" not in bracketed
+            or re.search(rf"(?:^|,)\s*{re.escape(addr)}\s*(?:,|$)", written) is not None
         )
         if not (trusted and plausible_mailbox(addr)):
             addr = ""
         if label or addr:
             found.append(Address(name=label, email=addr))
     return tuple(found)
+
+
+_ONE_MAILBOX = re.compile(r"\s*([^\"<>@]*,[^\"<>@]*?)\s*(<[^<>]*@[^<>]*>)\s*")
+
+
+def _name_with_comma(value: str) -> str:
+    """`Öztürk, Ayşe <ayse@example.nl>` is one person, whose mail program did not quote her
+    name: read unquoted, the comma would split it into a name without an address and
+    `Ayşe <ayse@example.nl>`. One angle address, no quotes, no other `@`: the name is
+    quoted."""
+    found = _ONE_MAILBOX.fullmatch(value)
+    if not found or not found.group(1).strip(" ,"):
+        return value
+    name = found.group(1).strip().replace("\\", "\\\\")
+    return f'"{name}" {found.group(2)}'
 
 
 # A mailbox's To: is mostly the same few values, and the registry takes some 0.1 ms a header.

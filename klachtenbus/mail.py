@@ -55,6 +55,8 @@ class ParsedMessage:
     content_type: str = "text/plain"
     parts: tuple[str, ...] = ()  # content types of every MIME part, outermost first
     parser: str = "mail-parser"  # or "stdlib" when mail-parser gave up on this message
+    # lower-case name -> every value in order: a repeated header (Precedence, Received)
+    header_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def answer_address(self) -> Address | None:

@@ -51,6 +51,8 @@ class Detection:
                 top_terms=assessment.top_terms,
                 thresholds=self.thresholds,
                 rule_hits=findings_of(verdict),
+                explained_away=verdict.explained_away,
+                known_words=assessment.known_words,
             )
             for verdict, assessment in zip(verdicts, assessments, strict=True)
         ]

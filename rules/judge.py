@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from klachtenbus.mail import ParsedMessage
 from klachtenbus.vocabulary import Flag
-from rules.machine import machine_reasons
+from rules.machine import machine_reasons, relayed_by
 from rules.quoting import new_text
 from rules.ruleset import HSS_MARKERS, Marker, RuleSet
 
@@ -45,6 +45,10 @@ class Verdict:
     judged_text: str  # subject plus the sender's new text: what rules and classifier read
     machine_hits: tuple[RuleHit, ...] = ()  # the machine-mail wording rules that hit
     machine_by_header: bool = False  # the headers or MIME structure say so, not only the text
+    # Why a complaint marker that hit was taken back: the exclusion rules' explanations.
+    explained_away: tuple[str, ...] = ()
+    # A robot that passed on a person's words (scan, voicemail, SMS, web form): judged by them.
+    relayed_by: str | None = None
 
     @property
     def is_machine(self) -> bool:
@@ -57,6 +61,8 @@ class Verdict:
     @property
     def reasons(self) -> list[str]:
         out = list(self.machine_reasons)
+        if self.relayed_by:
+            out.append(f"{self.relayed_by}: beoordeeld als de tekst van een persoon.")
         out += [f"{h.explanation} (\u201c{h.excerpt}\u201d)" for h in self.hits]
         out += [f"Niet meegeteld: \u201c{h.excerpt}\u201d ({h.rule})." for h in self.cancelled]
         return out
@@ -94,9 +100,22 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
         cancels -= {Marker.COMPLAINT_WORD, Marker.STRONG_WORDING}
     hits = tuple(h for h in raw_hits if h.marker not in cancels)
     cancelled = tuple(h for h in raw_hits if h.marker in cancels)
-    machine = machine_reasons(message)
+    relayed = relayed_by(message)
+    if relayed:  # the robot's headers and wording say nothing of the person's words it carries
+        machine: list[str] = []
+        hits = tuple(h for h in hits if h.marker is not Marker.MACHINE)
+    else:
+        machine = machine_reasons(message)
     by_header = bool(machine)
     machine += [h.explanation for h in hits if h.marker is Marker.MACHINE]
+    taken_back = {h.marker for h in cancelled if h.marker in HSS_MARKERS}
+    explained = tuple(
+        dict.fromkeys(
+            h.explanation
+            for h in exclusions
+            if taken_back & next(r for r in rules.rules if r.name == h.rule).cancels
+        )
+    )
     flags = {_FLAG_OF[h.marker] for h in hits if h.marker in _FLAG_OF}
     if message.in_reply_to and _REPLY_SUBJECT.match(message.subject):
         flags.add(Flag.FOLLOWUP)
@@ -108,4 +127,6 @@ def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
         judged_text=text,
         machine_hits=tuple(h for h in hits if h.marker is Marker.MACHINE),
         machine_by_header=by_header,
+        explained_away=explained,
+        relayed_by=relayed,
     )
