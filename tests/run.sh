@@ -15,6 +15,8 @@ command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dove
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS tests' certificate
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)  # tests/browser
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)  # the ocr extra reads scans
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/nld.traineddata" >/dev/null || missing+=(tesseract-ocr-nld)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo=""
@@ -26,7 +28,7 @@ fi
 python="${PYTHON:-python3.11}"
 command -v "$python" >/dev/null 2>&1 || python=python3
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,ocr]'
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
