@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import email.message
+import faulthandler
 import importlib
 import io
 import json
@@ -258,6 +259,7 @@ def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[Attach
 
 def _in_child(files: list[_File], limits: AttachmentLimits, writer: int) -> None:
     logging.disable(logging.CRITICAL)  # libraries' warnings about broken files are notes here
+    faulthandler.disable()  # a reader's crash is noted by the parent, not dumped on its stderr
     with contextlib.suppress(Exception):  # not on every platform
         import resource
 
