@@ -181,3 +181,72 @@ def judged(raw: bytes, model: tuple[Path, str], **limits: Any) -> tuple[ParsedMe
     [result] = prepare(_detection(model, AttachmentLimits(**limits)), [(raw, datetime.now(UTC))])
     assert not isinstance(result, MessageUnparseable), result
     return result
+
+
+def outlook_msg(subject: str, body: str) -> bytes:
+    """An Outlook .msg: a compound file (MS-CFB, version 3) holding the message's properties
+    as streams (MS-OXMSG). Built by hand: no library on the registry writes either format.
+
+    One FAT sector, the directory, one mini FAT sector and the mini stream holding every
+    stream (all under the 4,096-byte cutoff). The directory is a chain of right siblings,
+    all black, which is a valid (if unbalanced) tree for a reader."""
+    end, free, fat_mark, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    streams = [
+        ("__properties_version1.0", bytes(32)),  # header only: no fixed-size properties
+        ("__substg1.0_001A001F", "IPM.Note".encode("utf-16-le")),
+        ("__substg1.0_0037001F", subject.encode("utf-16-le")),
+        ("__substg1.0_1000001F", body.encode("utf-16-le")),
+    ]
+    mini = b""
+    mini_fat: list[int] = []
+    starts = []
+    for _, data in streams:
+        starts.append(len(mini) // 64)
+        count = max(1, -(-len(data) // 64))
+        mini_fat += [len(mini_fat) + i + 1 for i in range(count - 1)] + [end]
+        mini += data.ljust(count * 64, b"\0")
+
+    def entry(name: str, kind: int, right: int, child: int, start: int, size: int) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", none, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    mini_sectors = -(-len(mini) // 512)
+    directory_sectors = -(-(len(streams) + 1) // 4)
+    first_directory, first_mini_fat = 1, 1 + directory_sectors
+    first_mini_stream = first_mini_fat + 1
+    entries = [entry("Root Entry", 5, none, 1, first_mini_stream, len(mini))]
+    for number, ((name, data), start) in enumerate(zip(streams, starts, strict=True), start=1):
+        right = number + 1 if number < len(streams) else none
+        entries.append(entry(name, 2, right, none, start, len(data)))
+    unused = bytes(64) + struct.pack("<HBBIII", 0, 0, 0, none, none, none) + bytes(48)
+    entries += [unused] * (directory_sectors * 4 - len(entries))
+    directory = b"".join(entries)
+
+    fat = [fat_mark]
+    for chain_start, count in (
+        (first_directory, directory_sectors),
+        (first_mini_fat, 1),
+        (first_mini_stream, mini_sectors),
+    ):
+        fat += [chain_start + i + 1 for i in range(count - 1)] + [end]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+    mini_fat_sector = struct.pack(f"<{len(mini_fat)}I", *mini_fat).ljust(512, b"\xff")
+
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIII", 0, 1, first_directory, 0, 0x1000)
+        + struct.pack("<IIII", first_mini_fat, 1, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<108I", *[free] * 108)
+    )
+    assert len(header) == 512
+    return header + fat_sector + directory + mini_fat_sector + mini.ljust(mini_sectors * 512, b"\0")

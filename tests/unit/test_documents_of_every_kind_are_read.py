@@ -1,5 +1,5 @@
-"""Letters arrive as PDF, Word, OpenDocument, RTF, plain text, HTML, an attached message, a
-winmail.dat from Outlook or inside a zip: each is read with its own library."""
+"""Letters arrive as PDF, Word, OpenDocument, RTF, plain text, HTML, an attached message, an
+Outlook .msg, a winmail.dat from Outlook or inside a zip: each is read with its own library."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from email.message import EmailMessage
 import pytest
 
 from intake.attachment_text import AttachmentLimits, read_attachments
-from tests.documents import LETTER, docx, odt, pdf, rtf, winmail_dat, with_attachments, zip_of
+from tests.documents import (
+    LETTER,
+    docx,
+    odt,
+    outlook_msg,
+    pdf,
+    rtf,
+    winmail_dat,
+    with_attachments,
+    zip_of,
+)
 
 
 def attached_message() -> bytes:
@@ -32,6 +42,7 @@ KINDS = {
     "html": ("klacht.html", "text/html", f"<p>{LETTER}</p>".encode()),
     "eml": ("klacht.eml", "application/octet-stream", attached_message()),
     "winmail.dat": ("winmail.dat", "application/ms-tnef", winmail_dat(LETTER)),
+    "msg": ("klacht.msg", "application/vnd.ms-outlook", outlook_msg("Mijn klacht", LETTER)),
     "unnamed pdf": ("", "application/octet-stream", pdf(LETTER)),
 }
 
