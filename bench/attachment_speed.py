@@ -33,10 +33,10 @@ sys.path.insert(0, str(REPOSITORY))
 
 import classify  # noqa: E402
 import intake  # noqa: E402
-from bot.preparing import prepare, with_attachment_texts  # noqa: E402
+from bot.preparing import prepare  # noqa: E402
 from classify import Thresholds  # noqa: E402
 from intake.attachment_text import AttachmentLimits  # noqa: E402
-from office.detection import Detection, training_set  # noqa: E402
+from office.detection import Detection, training_set, with_attachment_texts  # noqa: E402
 from rules import load_rules  # noqa: E402
 from tests.builders import complaint  # noqa: E402
 from tests.documents import LETTER, docx, pdf, with_attachments  # noqa: E402

@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -81,6 +80,8 @@ def parse_all(
         try:
             message = intake.parse(raw, received_at=received_at, max_bytes=max_bytes)
             if limits is not None and len(raw) <= max_bytes:
+                from office.detection import with_attachment_texts
+
                 message = with_attachment_texts(message, raw, limits)
             parsed.append(message)
         except MessageUnparseable as exc:
@@ -90,23 +91,6 @@ def parse_all(
                 MessageUnparseable(f"onleesbaar bericht ({exc.__class__.__name__}: {exc})")
             )
     return parsed
-
-
-def with_attachment_texts(
-    message: ParsedMessage, raw: bytes, limits: AttachmentLimits
-) -> ParsedMessage:
-    """The message with its attachments' text, read in a child process within `limits` (a
-    message of body text alone costs one look at its parts' types)."""
-    from intake.attachment_text import needs_reading, read_attachments
-
-    if not needs_reading(message.parts):
-        return message
-    try:
-        texts = read_attachments(raw, limits)
-    except Exception as exc:  # the reader itself failed (no fork possible): judged without
-        logging.getLogger(__name__).warning("Bijlagen niet gelezen: %r", exc)
-        return message
-    return replace(message, attachment_texts=texts)
 
 
 def combine(

@@ -604,6 +604,7 @@ def serve() -> None:
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             officers=settings.officers,
             rules_file=settings.rules_file,
+            attachment_limits=bootstrap.attachment_limits_of(settings),
         )
     except KlachtenbusError as exc:
         _fail(exc)

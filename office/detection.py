@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 import classify
 from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
-from intake.attachment_text import AttachmentLimits, reason_lines
+from intake.attachment_text import (
+    AttachmentLimits,
+    needs_reading,
+    read_attachments,
+    reason_lines,
+)
 from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.vocabulary import Kind
 from rules import Marker, RuleSet, Verdict, judge, load_rules, new_text
@@ -61,6 +66,22 @@ class Detection:
             )
             for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
         ]
+
+
+def with_attachment_texts(
+    message: ParsedMessage, raw: bytes, limits: AttachmentLimits
+) -> ParsedMessage:
+    """The message with its attachments' text, read in a child process within `limits` (a
+    message of body text alone costs one look at its parts' types). Where the worker prepares
+    a message for judging, and where an officer's page shows what the bot read."""
+    if not needs_reading(message.parts):
+        return message
+    try:
+        texts = read_attachments(raw, limits)
+    except Exception as exc:  # the reader itself failed (no fork possible): judged without
+        log.warning("Bijlagen niet gelezen: %r", exc)
+        return message
+    return replace(message, attachment_texts=texts)
 
 
 def attached_text(message: ParsedMessage) -> str:

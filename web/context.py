@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from casework.accounts import DEFAULT_HASHER
+from intake.attachment_text import AttachmentLimits
 from office import Office
 from storage import Store
 
@@ -22,3 +23,5 @@ class WebContext:
     hasher: PasswordHasher = field(default=DEFAULT_HASHER)
     officers: dict[str, str] = field(default_factory=dict)  # role -> address, from the settings
     rules_file: Path | None = None  # the admin's own rules, else the shipped ones
+    # how much of an attachment a message page reads to show what the bot read
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
