@@ -242,7 +242,10 @@ def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[Attach
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-    done = [json.loads(line) for line in received.splitlines() if line.strip()]
+    done = []
+    for line in received.split(b"\n")[:-1]:  # a line cut off by the kill is left out
+        with contextlib.suppress(ValueError):
+            done.append(json.loads(line))
     results: list[AttachmentText] = []
     for index, file in enumerate(files):
         found = [AttachmentText(**d) for i, d in done if i == index]
