@@ -220,6 +220,7 @@ def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[Attach
         status = 0
         try:
             os.close(reader)
+            os.setpgid(0, 0)  # its own group: a Tesseract it started dies with it
             _in_child(files, limits, writer)
         except BaseException:
             status = 1
@@ -227,21 +228,28 @@ def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[Attach
             os._exit(status)
     os.close(writer)
     deadline = time.monotonic() + limits.seconds * len(files) + 2
-    received = b""
+    received, finished = b"", False
+    waiting = select.poll()
+    waiting.register(reader, select.POLLIN)
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([reader], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
+        while not finished and (left := deadline - time.monotonic()) > 0:
+            if not waiting.poll(left * 1000):
                 break
             chunk = os.read(reader, 1 << 16)
-            if not chunk:
-                break
             received += chunk
+            finished = not chunk
     finally:
         os.close(reader)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)  # before its setpgid, it has no group of its own
         os.waitpid(pid, 0)
+    lost = (
+        "niet gelezen: het lezen brak af (beschadigd bestand of te veel geheugen nodig)"
+        if finished
+        else f"niet gelezen: het lezen duurde langer dan {limits.seconds:g} seconden of liep vast"
+    )
     done = []
     for line in received.split(b"\n")[:-1]:  # a line cut off by the kill is left out
         with contextlib.suppress(ValueError):
@@ -249,14 +257,7 @@ def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[Attach
     results: list[AttachmentText] = []
     for index, file in enumerate(files):
         found = [AttachmentText(**d) for i, d in done if i == index]
-        results += found or [
-            _note(
-                file.name,
-                file.content_type,
-                f"niet gelezen: het lezen duurde langer dan {limits.seconds:g} seconden "
-                "of liep vast",
-            )
-        ]
+        results += found or [_note(file.name, file.content_type, lost)]
     return tuple(results)
 
 
