@@ -41,6 +41,7 @@ MAX_ZIP_ENTRIES = 5_000  # a DOCX has dozens; more is an archive made to exhaust
 DECORATION_BYTES = 20_000
 _MEMORY = 1 << 30  # bytes the reading child may allocate beyond what it inherits
 
+_TEXT_LAYER_LETTERS = 20  # fewer letters in a whole PDF is a scan with a stamp, not a text layer
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TNEF = b"\x78\x9f\x3e\x22"
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic")
@@ -350,6 +351,8 @@ def _pdf(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
     total = len(reader.pages)
     pages = [reader.pages[i] for i in range(min(total, limits.max_pages))]
     text = "\n".join((page.extract_text() or "").strip() for page in pages).strip()
+    if sum(c.isalpha() for c in text) < _TEXT_LAYER_LETTERS:
+        text = ""  # a scan with a stamped page number or date: no letter to read
     note = (
         f"alleen de eerste {limits.max_pages} van {total} pagina's gelezen"
         if total > limits.max_pages

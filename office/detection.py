@@ -74,7 +74,7 @@ def with_attachment_texts(
     """The message with its attachments' text, read in a child process within `limits` (a
     message of body text alone costs one look at its parts' types). Where the worker prepares
     a message for judging, and where an officer's page shows what the bot read."""
-    if not needs_reading(message.parts):
+    if not message.attachments and not needs_reading(message.parts):
         return message
     try:
         texts = read_attachments(raw, limits)
@@ -85,10 +85,9 @@ def with_attachment_texts(
 
 
 def attached_text(message: ParsedMessage) -> str:
-    """The attachments' text as rules and model read it after the body, each under its name."""
-    return "\n\n".join(
-        f"[Bijlage {t.name}]\n{t.text.strip()}" for t in message.attachment_texts if t.text.strip()
-    )
+    """The attachments' text as rules and model read it after the body (without their names:
+    the model learnt from letters, not from file names)."""
+    return "\n\n".join(t.text.strip() for t in message.attachment_texts if t.text.strip())
 
 
 # A body this short says no more than "zie bijlage" and a greeting: the attachment is the message.

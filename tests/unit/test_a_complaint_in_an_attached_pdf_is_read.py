@@ -38,6 +38,16 @@ def test_without_the_attachment_the_same_body_is_no_complaint(
     assert judged(raw, trained_model)[1].kind == "complaint"
 
 
+def test_a_letter_as_plain_text_beside_the_body_is_read(trained_model: tuple[Path, str]) -> None:
+    """A text attachment is a text part too: it is read as an attachment, not skipped."""
+    raw = with_attachments("Zie bijlage.", ("klacht.txt", "text/plain", LETTER.encode()))
+
+    message, decision = judged(raw, trained_model)
+
+    assert "afgesnauwd" in message.attachment_texts[0].text
+    assert decision.kind == "complaint"
+
+
 def test_only_the_first_pages_are_read(trained_model: tuple[Path, str]) -> None:
     """A PDF longer than the page limit is read up to it, and the reason says so."""
     raw = with_attachments(

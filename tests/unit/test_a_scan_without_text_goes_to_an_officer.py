@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.documents import LETTER, judged, picture_of, scanned_pdf, with_attachments
+from tests.documents import LETTER, judged, pdf, picture_of, scanned_pdf, with_attachments
 
 READ_NOTHING = {"ocr": False}  # as on a machine without the ocr extra
 
@@ -43,3 +43,15 @@ def test_a_message_with_its_own_words_is_judged_on_them(trained_model: tuple[Pat
 
     assert decision.kind == "remark"
     assert "Bijlage formulier.jpg niet gelezen: geen tekstlaag (scan of foto)." in decision.reasons
+
+
+def test_a_scan_with_only_a_stamped_page_number_is_still_a_scan(
+    trained_model: tuple[Path, str],
+) -> None:
+    """A copier's stamp ("Pagina 1") is no text layer: the letter itself was not read."""
+    raw = with_attachments("Zie bijlage.", ("scan.pdf", "application/pdf", pdf("Pagina 1")))
+
+    message, decision = judged(raw, trained_model, **READ_NOTHING)
+
+    assert message.attachment_texts[0].note == "geen tekstlaag (scan of foto)"
+    assert decision.kind == "uncertain"
