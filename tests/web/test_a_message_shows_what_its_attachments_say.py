@@ -21,4 +21,5 @@ def test_the_text_of_each_attachment_is_on_the_page(web: Web) -> None:
     assert "Tekst uit klacht.pdf (2 pagina&#39;s)" in page
     assert "Toen ik belde werd ik afgesnauwd." in page
     assert "&lt;b&gt;Tweede&lt;/b&gt; pagina" in page  # shown as text, never as markup
-    assert "scan.pdf: geen tekstlaag (scan of foto)" in page or "scan.pdf (1 pagina)" in page
+    # a scan: why it was not read, or (with the ocr extra, in time) what OCR read in it
+    assert "scan.pdf: " in page or "Tekst uit scan.pdf (1 pagina): gelezen met" in page
