@@ -28,6 +28,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from intake.parse import _normalise, decode_header, html_to_text, message_from_bytes
 from klachtenbus.mail import AttachmentText
@@ -350,7 +351,7 @@ def _pdf(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
             raise _Unreadable("versleuteld met een wachtwoord; niet te lezen")
     total = len(reader.pages)
     pages = [reader.pages[i] for i in range(min(total, limits.max_pages))]
-    text = "\n".join((page.extract_text() or "").strip() for page in pages).strip()
+    text = "\n".join(_page_text(page) for page in pages).strip()
     if sum(c.isalpha() for c in text) < _TEXT_LAYER_LETTERS:
         text = ""  # a scan with a stamped page number or date: no letter to read
     note = (
@@ -366,6 +367,13 @@ def _pdf(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
             raise _Unreadable(_no_text_layer(limits))
         note = "; ".join(n for n in ("gelezen met tekstherkenning (OCR)", note) if n)
     return [AttachmentText(file.name, file.content_type, _cut(text), len(pages), note)]
+
+
+def _page_text(page: Any) -> str:
+    try:
+        return (page.extract_text() or "").strip()
+    except Exception:  # one broken page: the letter's other pages are still read
+        return ""
 
 
 def _page_images(page: object) -> list:  # type: ignore[type-arg]
