@@ -8,26 +8,18 @@ zip files: their directory is checked against zip bombs before anything is unpac
 attachment that cannot be read (encrypted, broken, too large, a scan without OCR) gets a Dutch
 note instead of text; nothing here raises.
 
-`read_attachments` reads in a forked child process: a file that makes a library loop, eat
-memory or crash costs that child, killed at its deadline, never the worker.
+`intake.attachment_reader` runs this in a forked child process, within the time limit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.message
-import faulthandler
-import importlib
 import io
-import json
 import logging
-import os
-import select
-import signal
-import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from intake.parse import _normalise, decode_header, html_to_text, message_from_bytes
@@ -40,7 +32,6 @@ MAX_DEPTH = 2  # archives and attached messages inside attachments, this deep
 MAX_ZIP_ENTRIES = 5_000  # a DOCX has dozens; more is an archive made to exhaust
 # Inline images smaller than this are logos and icons in a signature, not a scan or a photo.
 DECORATION_BYTES = 20_000
-_MEMORY = 1 << 30  # bytes the reading child may allocate beyond what it inherits
 
 _TEXT_LAYER_LETTERS = 20  # fewer letters in a whole PDF is a scan with a stamp, not a text layer
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -59,39 +50,15 @@ class AttachmentLimits:
     ocr: bool = True  # read scans and photos with Tesseract when it is installed
 
 
-class _TimeUp(BaseException):
-    """The attachment's time ran out (raised by the child's alarm); a BaseException, so that
-    a library's own `except Exception` cannot swallow it and read on."""
-
-
 class _Unreadable(Exception):
     """This attachment cannot be read; the message is the Dutch note."""
 
 
 @dataclass(frozen=True)
-class _File:
+class File:
     name: str
     content_type: str
     data: bytes
-
-
-def needs_reading(content_types: tuple[str, ...]) -> bool:
-    """Whether a message with these MIME parts has anything beside its body text to read."""
-    return any(
-        not t.startswith("multipart/") and t not in ("text/plain", "text/html")
-        for t in content_types
-    )
-
-
-def read_attachments(raw: bytes, limits: AttachmentLimits) -> tuple[AttachmentText, ...]:
-    """The text of every attachment of the raw message, each within `limits`."""
-    files = list(_attachments(raw))
-    if not files:
-        return ()
-    _import_readers({_kind(f.name, f.content_type, f.data) for f in files}, limits)
-    if not hasattr(os, "fork"):
-        return tuple(t for f in files for t in read_one(f.name, f.content_type, f.data, limits))
-    return _read_in_child(files, limits)
 
 
 def read_one(
@@ -100,26 +67,26 @@ def read_one(
     """One attachment's text (an archive or attached message: its own plus its contents')."""
     if len(data) > limits.max_bytes:
         return [
-            _note(
+            noted(
                 name,
                 content_type,
                 f"te groot om te lezen ({_megabytes(len(data))}, grens "
                 f"{_megabytes(limits.max_bytes)})",
             )
         ]
-    kind = _kind(name, content_type, data)
+    kind = kind_of(name, content_type, data)
     reader = _READERS.get(kind)
     if reader is None:
-        return [_note(name, content_type, "dit soort bijlage wordt niet gelezen")]
+        return [noted(name, content_type, "dit soort bijlage wordt niet gelezen")]
     try:
-        return reader(_File(name, content_type, data), limits, depth)
+        return reader(File(name, content_type, data), limits, depth)
     except _Unreadable as exc:
-        return [_note(name, content_type, str(exc))]
+        return [noted(name, content_type, str(exc))]
     except ImportError as exc:
-        return [_note(name, content_type, f"niet gelezen: het pakket {exc.name} ontbreekt")]
+        return [noted(name, content_type, f"niet gelezen: het pakket {exc.name} ontbreekt")]
     except Exception as exc:  # a library's error on a broken file: noted, never fatal
         log.info("Bijlage %s niet te lezen: %r", name, exc)
-        return [_note(name, content_type, f"beschadigd of onleesbaar ({exc.__class__.__name__})")]
+        return [noted(name, content_type, f"beschadigd of onleesbaar ({exc.__class__.__name__})")]
 
 
 def reason_lines(texts: tuple[AttachmentText, ...]) -> tuple[str, ...]:
@@ -140,7 +107,7 @@ def reason_lines(texts: tuple[AttachmentText, ...]) -> tuple[str, ...]:
 # --- The message's attachments ------------------------------------------------------------
 
 
-def _attachments(raw: bytes) -> Iterator[_File]:
+def attachments_of(raw: bytes) -> Iterator[File]:
     try:
         message = message_from_bytes(_normalise(raw))
     except Exception as exc:  # the feed parser is lenient; this is the last line of defence
@@ -149,7 +116,7 @@ def _attachments(raw: bytes) -> Iterator[_File]:
     yield from _files_of(message)
 
 
-def _files_of(message: email.message.Message) -> Iterator[_File]:
+def _files_of(message: email.message.Message) -> Iterator[File]:
     """The parts that are attachments, not body text; an attached message whole, not walked."""
     number = 0
     for part in _parts(message):
@@ -160,7 +127,7 @@ def _files_of(message: email.message.Message) -> Iterator[_File]:
         if content_type == "message/rfc822":
             inner = part.get_payload()
             data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
-            yield _File(name or "doorgestuurd-bericht.eml", content_type, data)
+            yield File(name or "doorgestuurd-bericht.eml", content_type, data)
             continue
         body_text = content_type in ("text/plain", "text/html") and not name
         if body_text and disposition != "attachment":
@@ -173,7 +140,7 @@ def _files_of(message: email.message.Message) -> Iterator[_File]:
         inline = disposition != "attachment" or part.get("content-id") is not None
         if inline and _is_image(name, content_type) and len(data) < DECORATION_BYTES:
             continue  # a logo or icon in the signature
-        yield _File(name or f"bijlage-{number}", content_type, data)
+        yield File(name or f"bijlage-{number}", content_type, data)
 
 
 def _parts(message: email.message.Message) -> Iterator[email.message.Message]:
@@ -189,121 +156,10 @@ def _parts(message: email.message.Message) -> Iterator[email.message.Message]:
     yield message
 
 
-# The libraries each kind needs, imported in the worker before it forks a reader (extract-msg
-# alone takes 0.7 s to import): once per process, and only for kinds that arrive.
-_LIBRARIES = {
-    "pdf": ("pypdf",),
-    "zip": ("docx", "odf.opendocument", "odf.teletype"),
-    "rtf": ("striprtf.striprtf",),
-    "msg": ("extract_msg",),
-    "tnef": ("tnefparse", "striprtf.striprtf"),
-}
-
-
-def _import_readers(kinds: set[str], limits: AttachmentLimits) -> None:
-    for kind in kinds:
-        for module in _LIBRARIES.get(kind, ()):
-            with contextlib.suppress(ImportError):  # noted per attachment when it is read
-                importlib.import_module(module)
-    if limits.ocr and kinds & {"pdf", "image"} and ocr_available():
-        with contextlib.suppress(ImportError):
-            importlib.import_module("PIL.Image")
-
-
-# --- Reading in a child process --------------------------------------------------------------
-
-
-def _read_in_child(files: list[_File], limits: AttachmentLimits) -> tuple[AttachmentText, ...]:
-    """Each file read in one forked child, under an alarm per file; the child is killed when
-    it overruns them all (stuck in C code, where the alarm cannot reach)."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: read, write one JSON line per file, leave without clean-up
-        status = 0
-        try:
-            os.close(reader)
-            os.setpgid(0, 0)  # its own group: a Tesseract it started dies with it
-            _in_child(files, limits, writer)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(writer)
-    deadline = time.monotonic() + limits.seconds * len(files) + 2
-    received, finished = b"", False
-    waiting = select.poll()
-    waiting.register(reader, select.POLLIN)
-    try:
-        while not finished and (left := deadline - time.monotonic()) > 0:
-            if not waiting.poll(left * 1000):
-                break
-            chunk = os.read(reader, 1 << 16)
-            received += chunk
-            finished = not chunk
-    finally:
-        os.close(reader)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)  # before its setpgid, it has no group of its own
-        os.waitpid(pid, 0)
-    lost = (
-        "niet gelezen: het lezen brak af (beschadigd bestand of te veel geheugen nodig)"
-        if finished
-        else f"niet gelezen: het lezen duurde langer dan {limits.seconds:g} seconden of liep vast"
-    )
-    done = []
-    for line in received.split(b"\n")[:-1]:  # a line cut off by the kill is left out
-        with contextlib.suppress(ValueError):
-            done.append(json.loads(line))
-    results: list[AttachmentText] = []
-    for index, file in enumerate(files):
-        found = [AttachmentText(**d) for i, d in done if i == index]
-        results += found or [_note(file.name, file.content_type, lost)]
-    return tuple(results)
-
-
-def _in_child(files: list[_File], limits: AttachmentLimits, writer: int) -> None:
-    logging.disable(logging.CRITICAL)  # libraries' warnings about broken files are notes here
-    faulthandler.disable()  # a reader's crash is noted by the parent, not dumped on its stderr
-    with contextlib.suppress(Exception):  # not on every platform
-        import resource
-
-        with open("/proc/self/statm", "rb") as statm:
-            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + _MEMORY, hard))
-    signal.signal(signal.SIGALRM, _time_up)
-    for index, file in enumerate(files):
-        signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-        try:
-            texts = read_one(file.name, file.content_type, file.data, limits)
-        except _TimeUp:
-            texts = [
-                _note(
-                    file.name,
-                    file.content_type,
-                    f"niet (helemaal) gelezen: langer dan {limits.seconds:g} seconden",
-                )
-            ]
-        except MemoryError:
-            texts = [_note(file.name, file.content_type, "te veel geheugen nodig; niet gelezen")]
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        for text in texts:
-            line = json.dumps([index, asdict(text)], ensure_ascii=False).encode() + b"\n"
-            while line:
-                line = line[os.write(writer, line) :]
-
-
-def _time_up(signum: int, frame: object) -> None:
-    raise _TimeUp
-
-
 # --- Kinds and their readers -----------------------------------------------------------------
 
 
-def _kind(name: str, content_type: str, data: bytes) -> str:
+def kind_of(name: str, content_type: str, data: bytes) -> str:
     lower = name.lower()
     head = data[:8]
     if content_type == "message/rfc822" or lower.endswith(".eml"):
@@ -338,7 +194,7 @@ def _is_image(name: str, content_type: str) -> bool:
     return content_type.startswith("image/") or name.lower().endswith(_IMAGE_EXTENSIONS)
 
 
-def _pdf(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _pdf(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(file.data), strict=False)
@@ -383,7 +239,7 @@ def _page_images(page: object) -> list:  # type: ignore[type-arg]
         return []
 
 
-def _zip(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _zip(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     archive = _checked_zip(file.data, limits)
     names = set(archive.namelist())
     if "word/document.xml" in names:
@@ -400,7 +256,7 @@ def _zip(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
             continue
         inner = f"{file.name}/{info.filename}"
         out += read_one(inner, "", archive.read(info), limits, depth + 1)
-    return out or [_note(file.name, file.content_type, "leeg archief")]
+    return out or [noted(file.name, file.content_type, "leeg archief")]
 
 
 def _checked_zip(data: bytes, limits: AttachmentLimits) -> zipfile.ZipFile:
@@ -458,7 +314,7 @@ def _odf_text(data: bytes) -> str:
     return "\n".join(lines).strip()
 
 
-def _rtf(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _rtf(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     return [AttachmentText(file.name, file.content_type, _cut(_rtf_text(file.data)))]
 
 
@@ -468,16 +324,16 @@ def _rtf_text(data: bytes) -> str:
     return rtf_to_text(data.decode("latin-1"), errors="replace").strip()
 
 
-def _plain(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _plain(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     return [AttachmentText(file.name, file.content_type, _cut(_decoded(file.data).strip()))]
 
 
-def _html(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _html(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     text = html_to_text(_decoded(file.data)).strip()
     return [AttachmentText(file.name, file.content_type, _cut(text))]
 
 
-def _eml(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _eml(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     from intake.parse import _walk_text
 
     message = message_from_bytes(_normalise(file.data))
@@ -491,7 +347,7 @@ def _eml(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
     ]
 
 
-def _msg(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _msg(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     import extract_msg
 
     message = extract_msg.openMsg(file.data, strict=False)
@@ -505,7 +361,7 @@ def _msg(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
             data = getattr(attachment, "data", None)
             if isinstance(data, bytes):
                 name = attachment.longFilename or attachment.shortFilename or "bijlage"
-                inner.append(_File(name, attachment.mimetype or "", data))
+                inner.append(File(name, attachment.mimetype or "", data))
     finally:
         message.close()
     return [
@@ -514,7 +370,7 @@ def _msg(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentTe
     ]
 
 
-def _tnef(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _tnef(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     import tnefparse
 
     try:
@@ -533,7 +389,7 @@ def _tnef(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentT
             body = _rtf_text(rtf if isinstance(rtf, bytes) else rtf.encode("latin-1"))
     inner = (
         [
-            _File(a.long_filename() or "bijlage", "", a.data)
+            File(a.long_filename() or "bijlage", "", a.data)
             for a in tnef.attachments
             if isinstance(a.data, bytes)
         ]
@@ -546,7 +402,7 @@ def _tnef(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentT
     ]
 
 
-def _image(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _image(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     if not _ocr_ready(limits):
         raise _Unreadable(_no_text_layer(limits))
     from PIL import Image
@@ -558,11 +414,11 @@ def _image(file: _File, limits: AttachmentLimits, depth: int) -> list[Attachment
     return [AttachmentText(file.name, file.content_type, _cut(text), 1, note)]
 
 
-def _encrypted(file: _File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
+def _encrypted(file: File, limits: AttachmentLimits, depth: int) -> list[AttachmentText]:
     raise _Unreadable("versleuteld met een wachtwoord; niet te lezen")
 
 
-_READERS: dict[str, Callable[[_File, AttachmentLimits, int], list[AttachmentText]]] = {
+_READERS: dict[str, Callable[[File, AttachmentLimits, int], list[AttachmentText]]] = {
     "pdf": _pdf,
     "zip": _zip,
     "rtf": _rtf,
@@ -624,7 +480,7 @@ def _no_text_layer(limits: AttachmentLimits) -> str:
 
 
 def _nested(
-    outer: str, files: list[_File], limits: AttachmentLimits, depth: int
+    outer: str, files: list[File], limits: AttachmentLimits, depth: int
 ) -> list[AttachmentText]:
     out: list[AttachmentText] = []
     for inner in files:
@@ -652,8 +508,8 @@ def _cut(text: str) -> str:
     return text[:MAX_CHARACTERS]
 
 
-def _note(name: str, content_type: str, note: str) -> AttachmentText:
-    return AttachmentText(name, content_type, "", None, note)
+def noted(name: str, content_type: str, why: str) -> AttachmentText:
+    return AttachmentText(name, content_type, "", None, why)
 
 
 def _megabytes(size: int) -> str:

@@ -13,12 +13,8 @@ from typing import TYPE_CHECKING
 import classify
 from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
-from intake.attachment_text import (
-    AttachmentLimits,
-    needs_reading,
-    read_attachments,
-    reason_lines,
-)
+from intake.attachment_reader import needs_reading, read_attachments
+from intake.attachment_text import AttachmentLimits, reason_lines
 from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.vocabulary import Kind
 from rules import Marker, RuleSet, Verdict, judge, load_rules, new_text

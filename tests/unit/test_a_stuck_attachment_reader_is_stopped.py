@@ -10,7 +10,8 @@ import time
 import pytest
 
 from intake import attachment_text
-from intake.attachment_text import AttachmentLimits, read_attachments
+from intake.attachment_reader import read_attachments
+from intake.attachment_text import AttachmentLimits
 from tests.documents import LETTER, rtf, with_attachments
 
 

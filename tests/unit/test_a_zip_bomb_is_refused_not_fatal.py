@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from intake.attachment_text import AttachmentLimits, read_attachments
+from intake.attachment_reader import read_attachments
+from intake.attachment_text import AttachmentLimits
 from tests.documents import LETTER, docx, pdf, with_attachments, zip_of
 
 LIMITS = AttachmentLimits(max_unpacked_bytes=1_000_000)

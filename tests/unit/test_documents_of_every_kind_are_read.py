@@ -7,7 +7,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from intake.attachment_text import AttachmentLimits, read_attachments
+from intake.attachment_reader import read_attachments
+from intake.attachment_text import AttachmentLimits
 from tests.documents import (
     LETTER,
     docx,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from intake.attachment_text import AttachmentLimits, read_attachments
+from intake.attachment_reader import read_attachments
+from intake.attachment_text import AttachmentLimits
 from tests.documents import LETTER, docx, judged, pdf, with_attachments
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.attachment_text import AttachmentLimits, ocr_available, read_attachments
+from intake.attachment_reader import read_attachments
+from intake.attachment_text import AttachmentLimits, ocr_available
 from tests.documents import judged, picture_of, scanned_pdf, with_attachments
 
 LETTER = (
