@@ -12,6 +12,7 @@ from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
 from bot.scheduler import Plan
 from casework.digest import send_digests
 from classify import Thresholds
+from intake.attachment_text import AttachmentLimits
 from intake.imap import ImapAccount, ImapMailbox
 from intake.maildir import MaildirMailbox
 from klachtenbus.errors import ModelError, SettingError
@@ -76,6 +77,16 @@ def thresholds_of(settings: Settings) -> Thresholds:
     )
 
 
+def attachment_limits_of(settings: Settings) -> AttachmentLimits:
+    return AttachmentLimits(
+        max_bytes=settings.attachment_max_bytes,
+        max_pages=settings.attachment_max_pages,
+        seconds=settings.attachment_max_seconds,
+        max_unpacked_bytes=settings.attachment_max_unpacked_bytes,
+        ocr=settings.attachment_ocr,
+    )
+
+
 def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
     """Where the rules and the active model are; checked here, loaded where they are used."""
     rules_of(settings)  # a broken rule file stops start-up here, with its line
@@ -88,6 +99,7 @@ def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
         found[1],
         thresholds_of(settings),
         max_message_bytes=settings.max_message_bytes,
+        attachment_limits=attachment_limits_of(settings),
     )
 
 
@@ -100,6 +112,7 @@ def detection_of(settings: Settings, store: Store) -> Detection:
         detector=detector,
         thresholds=thresholds_of(settings),
         max_message_bytes=settings.max_message_bytes,
+        attachment_limits=attachment_limits_of(settings),
     )
 
 

@@ -32,6 +32,7 @@ from klachtenbus.errors import MessageUnparseable
 if TYPE_CHECKING:
     from classify import Decision
     from intake import ParsedMessage
+    from intake.attachment_text import AttachmentLimits
     from office.detection import Detection, DetectionRecipe
 
 Prepared: TypeAlias = "tuple[ParsedMessage, Decision] | MessageUnparseable"
@@ -46,7 +47,7 @@ def prepare(detection: Detection, items: Items) -> list[Prepared]:
     """Parse each message and judge all readable ones in one batch."""
     from intake import ParsedMessage
 
-    parsed = parse_all(items, detection.max_message_bytes)
+    parsed = parse_all(items, detection.max_message_bytes, detection.attachment_limits)
     readable = [p for p in parsed if isinstance(p, ParsedMessage)]
     try:
         return combine(parsed, detection.decide_many(readable) if readable else [])
@@ -67,15 +68,22 @@ def _decide_one(detection: Detection, message: ParsedMessage) -> Prepared:
         )
 
 
-def parse_all(items: Items, max_bytes: int) -> list[ParsedMessage | MessageUnparseable]:
+def parse_all(
+    items: Items, max_bytes: int, limits: AttachmentLimits | None = None
+) -> list[ParsedMessage | MessageUnparseable]:
     """Each message parsed (one over `max_bytes` on its headers and text only), or the reason
-    it cannot be."""
+    it cannot be; with `limits`, its attachments' text read within them."""
     import intake
 
     parsed: list[ParsedMessage | MessageUnparseable] = []
     for raw, received_at in items:
         try:
-            parsed.append(intake.parse(raw, received_at=received_at, max_bytes=max_bytes))
+            message = intake.parse(raw, received_at=received_at, max_bytes=max_bytes)
+            if limits is not None and len(raw) <= max_bytes:
+                from office.detection import with_attachment_texts
+
+                message = with_attachment_texts(message, raw, limits)
+            parsed.append(message)
         except MessageUnparseable as exc:
             parsed.append(exc)
         except Exception as exc:  # a parser bug: this message is quarantined, the rest go on
@@ -160,8 +168,10 @@ def _warm_up(parent: int) -> None:
     imports SQLAlchemy and reads its settings; the recipe comes with the work, later.
     """
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    import docx  # noqa: F401  the commonest attachments' readers, imported before forking one
     import html2text  # noqa: F401  intake imports its parsers with the first message
     import mailparser  # noqa: F401
+    import pypdf  # noqa: F401
 
     import classify.detector  # noqa: F401  numpy; a model's tables load without scikit-learn
     import intake  # noqa: F401
@@ -351,7 +361,7 @@ class ProcessPreparer:
 
         start = time.process_time()
         try:
-            parsed = parse_all(items, self.recipe.max_message_bytes)
+            parsed = parse_all(items, self.recipe.max_message_bytes, self.recipe.attachment_limits)
         except Exception as exc:  # handed to the caller, as the helper's own error would be
             caller.set_exception(exc)
             return

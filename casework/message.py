@@ -20,12 +20,14 @@ from casework.inbox import (
     Opinion,
     listed,
 )
+from intake.attachment_text import AttachmentLimits
 from intake.attachments import attachment_content
+from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable, ModelError
-from klachtenbus.mail import Attachment, ParsedMessage
+from klachtenbus.mail import Attachment, AttachmentText, ParsedMessage
 from klachtenbus.vocabulary import MessageStatus
 from office import Office
-from office.detection import sample_of
+from office.detection import attached_text, sample_of, with_attachment_texts
 from rules import RuleSet, judge, load_rules, new_text
 from storage import Store, StoredMessage, records
 from storage import inbox as mail
@@ -135,6 +137,7 @@ class MessagePage:
     full_text: str | None  # the whole text, when it quotes earlier mail
     source: str | None  # the raw source of a message no parser could read
     attachments: list[File]
+    attachment_texts: tuple[AttachmentText, ...]  # what the bot read in them, per attachment
     reasons: list[str]  # what the bot wrote down when it judged the message
     explanation: Explanation
     case_number: str | None
@@ -154,13 +157,14 @@ def read_message(
     *,
     reader: str,
     rules_file: Path | None = None,
+    attachment_limits: AttachmentLimits | None = None,
 ) -> MessagePage:
     """A message's page; the reader's opening it is audited in the same transaction."""
     with store.unit_of_work() as session:
         message = session.get(StoredMessage, number)
         if message is None:
             raise MessageNotFound(number)
-        parsed, problem = _parsed(message)
+        parsed, problem = _parsed(message, attachment_limits or AttachmentLimits())
         subject = mail.subject_of(number)
         page = _page(session, message, parsed, problem, rules_file)
         add_audit(session, actor=reader, action=mail.VIEWED, subject=subject)
@@ -200,6 +204,7 @@ def _page(
             )
             for i, a in enumerate(message.attachments or [])
         ],
+        attachment_texts=parsed.attachment_texts if parsed else (),
         reasons=list(message.reasons or []),
         explanation=_explain(session, parsed, problem, rules_file),
         case_number=case.number if case else None,
@@ -222,11 +227,19 @@ def _page(
     )
 
 
-def _parsed(message: StoredMessage) -> tuple[ParsedMessage | None, str | None]:
+def _parsed(
+    message: StoredMessage, limits: AttachmentLimits
+) -> tuple[ParsedMessage | None, str | None]:
+    """The message as the bot read it, its attachments' text included (read again, within
+    the same limits, rather than stored: the raw message is the one copy kept)."""
+    raw = records.raw_bytes(message)
     try:
-        return intake.parse(records.raw_bytes(message), received_at=message.received_at), None
+        parsed = intake.parse(raw, received_at=message.received_at)
     except MessageUnparseable as exc:
         return None, str(exc)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        return parsed, None  # judged on its text only, so shown so
+    return with_attachment_texts(parsed, raw, limits), None
 
 
 def _source(message: StoredMessage) -> str:
@@ -246,7 +259,7 @@ def _explain(
 ) -> Explanation:
     if parsed is None:
         return Explanation([], [], [], note=f"Niet te beoordelen: {problem}")
-    verdict = judge(parsed, _rules(rules_file))
+    verdict = judge(parsed, _rules(rules_file), attached_text(parsed))
     hits = [
         Hit(h.rule, MARKER_LABELS.get(h.marker.value, h.marker.value), h.explanation, h.excerpt)
         for h in verdict.hits + verdict.machine_hits

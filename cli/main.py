@@ -184,6 +184,7 @@ def classify_files(
 ) -> None:
     """Beoordeel berichten zonder ze te registreren."""
     import intake
+    from office.detection import with_attachment_texts
 
     try:
         settings = _settings()
@@ -193,7 +194,9 @@ def classify_files(
     for path in files:
         row: dict[str, object] = {"file": str(path)}
         try:
-            message = intake.parse(path.read_bytes(), received_at=datetime.now(UTC))
+            raw = path.read_bytes()
+            message = intake.parse(raw, received_at=datetime.now(UTC))
+            message = with_attachment_texts(message, raw, detection.attachment_limits)
             decision = detection.decide(message)
             row |= {
                 "kind": str(decision.kind),
@@ -605,6 +608,7 @@ def serve() -> None:
             officers=settings.officers,
             rules_file=settings.rules_file,
             settings_in_force=tuple(in_force(settings)),
+            attachment_limits=bootstrap.attachment_limits_of(settings),
         )
     except KlachtenbusError as exc:
         _fail(exc)

@@ -24,6 +24,22 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class AttachmentText:
+    """What an attachment said, as far as it could be read within the limits.
+
+    `name` is the file name (an attachment inside an archive or attached message: "outer/inner");
+    `pages` counts what was read (a PDF's pages, None for a kind without pages); `note` says in
+    Dutch why nothing or not everything was read (empty when all was).
+    """
+
+    name: str
+    content_type: str
+    text: str = ""
+    pages: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class FetchedMessage:
     """Raw bytes as the mailbox gave them, with the mailbox's own arrival time.
 
@@ -57,6 +73,8 @@ class ParsedMessage:
     parser: str = "mail-parser"  # or "stdlib" when mail-parser gave up on this message
     # lower-case name -> every value in order: a repeated header (Precedence, Received)
     header_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The attachments' text, read where the message is prepared for judging (bot.preparing)
+    attachment_texts: tuple[AttachmentText, ...] = ()
 
     @property
     def answer_address(self) -> Address | None:

@@ -121,6 +121,29 @@ class Settings(BaseSettings):
         ge=100_000,
         description="Een groter bericht wordt volledig bewaard, maar alleen op kopregels en tekst beoordeeld; bijlagen alleen op naam, type en grootte.",
     )
+    attachment_max_bytes: int = Field(
+        20_000_000,
+        ge=10_000,
+        description="Een grotere bijlage wordt niet gelezen (wel bewaard); de reden noemt dat.",
+    )
+    attachment_max_pages: int = Field(
+        50, ge=1, description="Hoogstens zoveel pagina's van een PDF-bijlage worden gelezen."
+    )
+    attachment_max_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=120,
+        description="Leestijd per bijlage (tekstherkenning inbegrepen); daarna wordt het lezen afgebroken.",
+    )
+    attachment_max_unpacked_bytes: int = Field(
+        100_000_000,
+        ge=1_000_000,
+        description="Een zip, DOCX of ODT die uitgepakt groter zou zijn, wordt niet uitgepakt (zip-bom).",
+    )
+    attachment_ocr: bool = Field(
+        True,
+        description="Scans en foto's lezen met tekstherkenning als Tesseract met Nederlands is geïnstalleerd (pip install klachtenbus[ocr]).",
+    )
     model_dir: Path = Field(Path("klachtenbus-model"), description="Map voor het getrainde model.")
     rules_file: Path | None = Field(
         None, description="Eigen regelbestand (TOML) in plaats van het standaard."

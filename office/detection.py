@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING
 import classify
 from classify import Decision, LabelledMessage, RuleFinding, Sample, Thresholds
 from intake import ParsedMessage
+from intake.attachment_reader import needs_reading, read_attachments
+from intake.attachment_text import AttachmentLimits, reason_lines
 from intake.sizes import MAX_MESSAGE_BYTES
 from klachtenbus.vocabulary import Kind
-from rules import Marker, RuleSet, Verdict, judge, load_rules
+from rules import Marker, RuleSet, Verdict, judge, load_rules, new_text
+from rules.judge import JUDGED_CHARACTERS
 
 if TYPE_CHECKING:
     from classify.detector import Detector
@@ -32,30 +35,82 @@ class Detection:
     detector: Detector  # classify.detector.Detector, imported on first use
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES  # larger: judged on headers and text only
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
 
     def decide(self, message: ParsedMessage) -> Decision:
         return self.decide_many([message])[0]
 
     def decide_many(self, messages: list[ParsedMessage]) -> list[Decision]:
         """Judge a batch: the classifier is far cheaper per message on many at once."""
-        verdicts = [judge(m, self.rules) for m in messages]
+        verdicts = [judge(m, self.rules, attached_text(m)) for m in messages]
         assessments = self.detector.assess([sample_of(v) for v in verdicts])
         return [
-            classify.decide(
-                assessment.probabilities,
-                machine_reasons=verdict.machine_reasons,
-                machine_by_header=verdict.machine_by_header,
-                hss_marker_count=len(verdict.hss_markers),
-                flags=verdict.flags,
-                rule_reasons=tuple(verdict.reasons),
-                top_terms=assessment.top_terms,
-                thresholds=self.thresholds,
-                rule_hits=findings_of(verdict),
-                explained_away=verdict.explained_away,
-                known_words=assessment.known_words,
+            unread_content_to_officer(
+                message,
+                verdict,
+                classify.decide(
+                    assessment.probabilities,
+                    machine_reasons=verdict.machine_reasons,
+                    machine_by_header=verdict.machine_by_header,
+                    hss_marker_count=len(verdict.hss_markers),
+                    flags=verdict.flags,
+                    rule_reasons=tuple(verdict.reasons) + reason_lines(message.attachment_texts),
+                    top_terms=assessment.top_terms,
+                    thresholds=self.thresholds,
+                    rule_hits=findings_of(verdict),
+                    explained_away=verdict.explained_away,
+                    known_words=assessment.known_words,
+                ),
             )
-            for verdict, assessment in zip(verdicts, assessments, strict=True)
+            for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
         ]
+
+
+def with_attachment_texts(
+    message: ParsedMessage, raw: bytes, limits: AttachmentLimits
+) -> ParsedMessage:
+    """The message with its attachments' text, read in a child process within `limits` (a
+    message of body text alone costs one look at its parts' types). Where the worker prepares
+    a message for judging, and where an officer's page shows what the bot read."""
+    if not message.attachments and not needs_reading(message.parts):
+        return message
+    try:
+        texts = read_attachments(raw, limits)
+    except Exception as exc:  # the reader itself failed (no fork possible): judged without
+        log.warning("Bijlagen niet gelezen: %r", exc)
+        return message
+    return replace(message, attachment_texts=texts)
+
+
+def attached_text(message: ParsedMessage) -> str:
+    """The attachments' text as rules and model read it after the body (without their names:
+    the model learnt from letters, not from file names)."""
+    return "\n\n".join(t.text.strip() for t in message.attachment_texts if t.text.strip())
+
+
+# A body this short says no more than "zie bijlage" and a greeting: the attachment is the message.
+SHORT_BODY = 200
+
+
+def unread_content_to_officer(
+    message: ParsedMessage, verdict: Verdict, decision: Decision
+) -> Decision:
+    """A person's message whose content is an attachment that could not be read (a scan or
+    photo without OCR, an encrypted or broken file) is never filed as a remark or machine
+    mail: an officer reads it."""
+    if decision.kind not in (Kind.REMARK, Kind.OTHER) or verdict.machine_reasons:
+        return decision
+    texts = message.attachment_texts
+    if not texts or any(t.text.strip() for t in texts):
+        return decision
+    if len(new_text(message.text[:JUDGED_CHARACTERS])) > SHORT_BODY:
+        return decision
+    unread = ", ".join(f"{t.name} ({t.note})" for t in texts if t.note)
+    reason = (
+        f"De inhoud staat in een bijlage die niet gelezen kon worden: {unread}. "
+        "Een medewerker beoordeelt dit bericht."
+    )
+    return replace(decision, kind=Kind.UNCERTAIN, reasons=(*decision.reasons, reason))
 
 
 def findings_of(verdict: Verdict) -> tuple[RuleFinding, ...]:
@@ -156,6 +211,7 @@ class DetectionRecipe:
     model_sha256: str
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
 
     def build(self) -> Detection:
         return Detection(
@@ -163,4 +219,5 @@ class DetectionRecipe:
             detector=classify.load(self.model_file, self.model_sha256),
             thresholds=self.thresholds,
             max_message_bytes=self.max_message_bytes,
+            attachment_limits=self.attachment_limits,
         )

@@ -68,16 +68,21 @@ class Verdict:
         return out
 
 
-def judge(message: ParsedMessage, rules: RuleSet) -> Verdict:
-    """Run every rule on the subject and the sender's new text."""
+def judge(message: ParsedMessage, rules: RuleSet, attached: str = "") -> Verdict:
+    """Run every rule on the subject and the sender's new text, and on `attached`: text from
+    the attachments, judged as the sender's own words (a letter sent as "Zie bijlage") but
+    never as machine mail and never cut at a quote or signature."""
     body = new_text(message.text[:JUDGED_CHARACTERS])[:JUDGED_CHARACTERS]
     text = f"{message.subject[:1000]}\n{body}"
+    machine_until = len(text)
+    if attached:
+        text = f"{text}\n\n{attached[:JUDGED_CHARACTERS]}"
     raw_hits: list[RuleHit] = []
     lowered = text.lower()
     same_length = len(lowered) == len(text)  # then spans match and the excerpt keeps its case
     machine_from = len(message.subject[:1000]) + 1 if _QUOTED_SUBJECT.match(message.subject) else 0
     for rule, found in zip(rules.rules, rules.first_matches(lowered, machine_from), strict=True):
-        if found:
+        if found and not (rule.marker is Marker.MACHINE and found.start() >= machine_until):
             matched = text[found.start() : found.end()] if same_length else found.group(0)
             excerpt = " ".join(matched.split())[:80]
             raw_hits.append(RuleHit(rule.name, rule.marker, rule.explanation, excerpt))

@@ -18,6 +18,8 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chr
 # WeasyPrint (the report as PDF) lays text out with pango; DejaVu has every Dutch letter.
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)  # the ocr extra reads scans
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/nld.traineddata" >/dev/null || missing+=(tesseract-ocr-nld)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo=""
@@ -29,7 +31,7 @@ fi
 python="${PYTHON:-python3.11}"
 command -v "$python" >/dev/null 2>&1 || python=python3
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,ocr]'
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

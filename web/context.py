@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from casework.accounts import DEFAULT_HASHER
+from intake.attachment_text import AttachmentLimits
 from klachtenbus.settings import InForce
 from office import Office
 from storage import Store
@@ -24,3 +25,5 @@ class WebContext:
     officers: dict[str, str] = field(default_factory=dict)  # role -> address, from the settings
     rules_file: Path | None = None  # the admin's own rules, else the shipped ones
     settings_in_force: tuple[InForce, ...] = ()  # read at start-up, with where each came from
+    # how much of an attachment a message page reads to show what the bot read
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)

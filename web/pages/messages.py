@@ -66,6 +66,7 @@ async def _message(
                 number,
                 reader=_actor(request),
                 rules_file=context.rules_file,
+                attachment_limits=context.attachment_limits,
             )
         )
     except message.MessageNotFound as exc:
