@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ class Detection:
     detector: Detector  # classify.detector.Detector, imported on first use
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES  # larger: judged on headers and text only
+    model_version: int | None = None  # named among the reasons, so an officer sees which
 
     def decide(self, message: ParsedMessage) -> Decision:
         return self.decide_many([message])[0]
@@ -40,7 +41,7 @@ class Detection:
         """Judge a batch: the classifier is far cheaper per message on many at once."""
         verdicts = [judge(m, self.rules) for m in messages]
         assessments = self.detector.assess([sample_of(v) for v in verdicts])
-        return [
+        decisions = [
             classify.decide(
                 assessment.probabilities,
                 machine_reasons=verdict.machine_reasons,
@@ -54,6 +55,10 @@ class Detection:
             )
             for verdict, assessment in zip(verdicts, assessments, strict=True)
         ]
+        if self.model_version is None:
+            return decisions
+        named = f"Beoordeeld door modelversie {self.model_version}"
+        return [replace(d, reasons=(*d.reasons, named)) for d in decisions]
 
 
 def findings_of(verdict: Verdict) -> tuple[RuleFinding, ...]:
@@ -133,11 +138,17 @@ def train_and_record(
 
 def active_model_file(store: Store) -> tuple[Path, str] | None:
     """The active model's file and the sha256 it must have."""
+    found = active_model(store)
+    return (found[1], found[2]) if found is not None else None
+
+
+def active_model(store: Store) -> tuple[int, Path, str] | None:
+    """The active model version's number, its file and the sha256 that file must have."""
     from storage import records
 
     with store.unit_of_work() as session:
         model = records.active_model(session)
-        return (Path(model.path), model.sha256) if model is not None else None
+        return (model.id, Path(model.path), model.sha256) if model is not None else None
 
 
 def load_detector(store: Store) -> Detector | None:
@@ -154,6 +165,7 @@ class DetectionRecipe:
     model_sha256: str
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES
+    model_version: int | None = None
 
     def build(self) -> Detection:
         return Detection(
@@ -161,4 +173,5 @@ class DetectionRecipe:
             detector=classify.load(self.model_file, self.model_sha256),
             thresholds=self.thresholds,
             max_message_bytes=self.max_message_bytes,
+            model_version=self.model_version,
         )
