@@ -540,6 +540,7 @@ def serve() -> None:
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             officers=settings.officers,
             rules_file=settings.rules_file,
+            thresholds=bootstrap.thresholds_of(settings),
         )
     except KlachtenbusError as exc:
         _fail(exc)

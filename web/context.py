@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from casework.accounts import DEFAULT_HASHER
+from classify import Thresholds
 from office import Office
 from storage import Store
 
@@ -22,3 +23,5 @@ class WebContext:
     hasher: PasswordHasher = field(default=DEFAULT_HASHER)
     officers: dict[str, str] = field(default_factory=dict)  # role -> address, from the settings
     rules_file: Path | None = None  # the admin's own rules, else the shipped ones
+    # the settings' cut-offs; an admin's saved ones win over them (casework.cutoffs)
+    thresholds: Thresholds = field(default_factory=Thresholds)

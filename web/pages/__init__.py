@@ -7,6 +7,6 @@ from starlette.routing import BaseRoute
 
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
-    from web.pages import cases, messages, search, triage
+    from web.pages import cases, messages, model, search, triage
 
-    return [*triage.routes, *messages.routes, *cases.routes, *search.routes]
+    return [*triage.routes, *messages.routes, *cases.routes, *search.routes, *model.routes]
