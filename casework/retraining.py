@@ -319,7 +319,8 @@ def _train(store: Store, trainer: Trainer, run_id: int, actor: str, started: flo
         "sets": sets,
         "seconds": round(time.monotonic() - started, 1),
     }
-    label_ids = [x.label_id for x in labelled if x.label_id is not None]
+    # the newest label it learned from: later ones (the recent set among them) it never saw
+    label_ids = [x.label_id for x in training if x.label_id is not None]
     with store.unit_of_work() as session:
         if lifecycle.set_progress(session, run_id, 98, "Kandidaat vastleggen"):
             path.unlink(missing_ok=True)
