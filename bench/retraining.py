@@ -68,6 +68,37 @@ def fill(store: Store, labels: int, corpus: list[classify.LabelledMessage]) -> N
             )  # fmt: skip
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process, its live descendants (the calibration folds'
+    worker processes stay alive between trainings) and its children that have ended. Linux."""
+    import resource
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    me = os.getpid()
+
+    def descends(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = sum(t for pid, t in times.items() if descends(pid))
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime + live
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--labels", type=int, default=5000, help="officer-labelled messages")
@@ -108,8 +139,10 @@ def main() -> None:
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
+        cpu_before = _cpu_seconds()
         version = retraining.run_waiting(store, trainer)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
         finished.set()
         watcher.join()
         assert version is not None, retraining.run_view(store, run_id)
@@ -118,6 +151,10 @@ def main() -> None:
         print(f"Hertraining: corpus {len(corpus)} + {args.labels} beslissingen")
         print(f"  candidate version {version}, {candidate.status}, {seconds:.1f} s in all")
         print(f"  progress rows seen: {len(steps)}")
+        print(
+            f"  CPU: {cpu:.1f} s, this process and its worker processes (the calibration "
+            "folds run in parallel on both cores)"
+        )
         print(
             f"  machine: {platform.machine()}, {os.cpu_count()} cores "
             f"({len(os.sched_getaffinity(0))} usable), Python {platform.python_version()}, "

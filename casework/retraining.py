@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -357,17 +358,13 @@ def _labelled(store: Store, progress: Callable[[int, int], None]) -> list[Exampl
     """The latest officer decision on each message, as a training example read from the
     stored raw message; one that cannot be parsed is left out."""
     with store.unit_of_work() as session:
-        rows = [
-            (label.id, label.kind, label.flags or [], message.id, message.received_at,
-             records.raw_bytes(message), message.subject or "")
-            for label, message in records.latest_labels(session)
-        ]  # fmt: skip
+        rows = lifecycle.latest_labels_with_raw(session)
     out: list[Example] = []
-    for n, (label_id, kind, flags, number, received_at, raw, subject) in enumerate(rows, 1):
+    for n, (label_id, kind, flags, number, received_at, packed, subject) in enumerate(rows, 1):
         if kind not in ("complaint", "remark", "other"):
             continue
         try:
-            parsed = intake.parse(raw, received_at=received_at)
+            parsed = intake.parse(zlib.decompress(packed), received_at=received_at)
         except MessageUnparseable:
             continue
         entry = LabelledMessage(

@@ -200,3 +200,34 @@ def recent_human_mail(
         )
     )
     return [(kind, p, labelled) for kind, p, labelled in rows]
+
+
+def latest_labels_with_raw(
+    session: Session,
+) -> list[tuple[int, str, list[str], int, datetime, bytes, str | None]]:
+    """The newest label of every labelled message with the message's compressed raw bytes,
+    in one query (the raw column is deferred: reading it per message took a query each):
+    (label id, kind, flags, message number, received at, compressed raw, subject)."""
+    newest = (
+        select(Label.message_row_id, func.max(Label.id).label("id"))
+        .group_by(Label.message_row_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Label.id,
+            Label.kind,
+            Label.flags,
+            StoredMessage.id,
+            StoredMessage.received_at,
+            StoredMessage.raw,
+            StoredMessage.subject,
+        )
+        .join(newest, Label.id == newest.c.id)
+        .join(StoredMessage, StoredMessage.id == Label.message_row_id)
+        .order_by(Label.id)
+    )
+    return [
+        (label_id, kind, flags or [], number, received_at, raw, subject)
+        for label_id, kind, flags, number, received_at, raw, subject in rows
+    ]
