@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from bot.pipeline import Pipeline
 from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
 from bot.scheduler import Plan
+from casework import cutoffs, retraining, shadow
 from casework.digest import send_digests
 from classify import Thresholds
 from intake.attachment_text import AttachmentLimits
@@ -21,7 +23,7 @@ from office import Office, Organisation
 from office.detection import (
     Detection,
     DetectionRecipe,
-    active_model_file,
+    active_model,
     load_detector,
     train_and_record,
 )
@@ -87,32 +89,51 @@ def attachment_limits_of(settings: Settings) -> AttachmentLimits:
     )
 
 
-def recipe_of(settings: Settings, store: Store) -> DetectionRecipe:
-    """Where the rules and the active model are; checked here, loaded where they are used."""
-    rules_of(settings)  # a broken rule file stops start-up here, with its line
-    found = active_model_file(store)
+def thresholds_in_force(settings: Settings, store: Store) -> Thresholds:
+    """The settings' cut-offs with what an admin saved over them in the browser."""
+    return cutoffs.in_force(store, thresholds_of(settings))
+
+
+def recipe_of(settings: Settings, store: Store, *, check_rules: bool = True) -> DetectionRecipe:
+    """Where the rules and the active model are, and the cut-offs in force; checked here,
+    loaded where they are used."""
+    if check_rules:
+        rules_of(settings)  # a broken rule file stops start-up here, with its line
+    found = active_model(store)
     if found is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
     return DetectionRecipe(
         settings.rules_file,
-        found[0],
         found[1],
-        thresholds_of(settings),
+        found[2],
+        thresholds_in_force(settings, store),
         max_message_bytes=settings.max_message_bytes,
         attachment_limits=attachment_limits_of(settings),
+        model_version=found[0],
     )
 
 
 def detection_of(settings: Settings, store: Store) -> Detection:
+    found = active_model(store)
     detector = load_detector(store)
-    if detector is None:
+    if detector is None or found is None:
         raise ModelError("Er is nog geen getraind model. Draai eerst `klachtenbus init`.")
     return Detection(
         rules=rules_of(settings),
         detector=detector,
-        thresholds=thresholds_of(settings),
+        thresholds=thresholds_in_force(settings, store),
         max_message_bytes=settings.max_message_bytes,
         attachment_limits=attachment_limits_of(settings),
+        model_version=found[0],
+    )
+
+
+def trainer_of(settings: Settings, store: Store) -> retraining.Trainer:
+    """What a retraining needs: the rules, where model files go, the cut-offs in force."""
+    return retraining.Trainer(
+        rules=rules_of(settings),
+        model_dir=settings.model_dir,
+        thresholds=lambda: thresholds_in_force(settings, store),
     )
 
 
@@ -174,7 +195,14 @@ def pipeline_of(
     )
     if helpers is not None and not settings.helper_processes:
         helpers.discard()
-    return Pipeline(
+    pipeline: Pipeline | None = None
+
+    def fallback() -> Preparer:
+        """In this process, with the recipe the pipeline judges by now."""
+        assert pipeline is not None and pipeline.recipe is not None
+        return InlinePreparer(pipeline.recipe.build())
+
+    pipeline = Pipeline(
         store,
         preparer,
         organisation=organisation_of(settings),
@@ -186,9 +214,12 @@ def pipeline_of(
         lookahead_bytes=settings.fetch_chunk_bytes,
         refile_after=timedelta(seconds=settings.refile_after_seconds),
         stop=stop,
-        fallback=lambda: InlinePreparer(recipe.build()),
+        fallback=fallback,
         auto_letter_pause=timedelta(hours=settings.auto_letter_pause_hours),
+        # asked at every poll: a promoted model or new cut-offs apply without a restart
+        recipe=lambda: recipe_of(settings, store, check_rules=False),
     )
+    return pipeline
 
 
 def organisation_of(settings: Settings) -> Organisation:
@@ -230,4 +261,17 @@ def plan_of(settings: Settings, pipeline: Pipeline, mailer: Mailer | None = None
         mailer=mailer,
         digest=digest,
         time_zone=office.procedure.time_zone,
+        model_work=model_work_of(settings, pipeline.store),
     )
+
+
+def model_work_of(settings: Settings, store: Store) -> Callable[[], None]:
+    """What the worker does for the model between polls: a retraining an admin asked for,
+    then the candidates in the shadow judge the mail that came in meanwhile."""
+    trainer = trainer_of(settings, store)
+
+    def model_work() -> None:
+        retraining.run_waiting(store, trainer)
+        shadow.score(store, trainer.rules, thresholds_in_force(settings, store))
+
+    return model_work

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -28,6 +28,9 @@ from office.registering import Complaint, Registrar
 from procedures import Procedure, WorkingCalendar
 from rules import new_text
 from storage import Case, Store, StoredMessage, casework, records
+
+if TYPE_CHECKING:
+    from office.detection import DetectionRecipe
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +103,12 @@ class Pipeline:
         lookahead: int = 16,
         lookahead_bytes: int = CHUNK_BYTES,
         auto_letter_pause: timedelta = timedelta(hours=24),
+        recipe: Callable[[], DetectionRecipe] | None = None,
     ) -> None:
         """`fallback` builds an in-process preparer for when a helper process dies.
+
+        `recipe` says which model and cut-offs are in force now: asked at every poll, so an
+        admin's promotion or new cut-offs apply from the next poll on, without a restart.
 
         `lookahead` bounds the batches stored and handed over but not yet finished: enough to
         keep this process busy while the helper loads its model, few enough to keep memory flat.
@@ -118,6 +125,8 @@ class Pipeline:
         self.store = store
         self.preparer = preparer
         self.fallback = fallback
+        self.current_recipe = recipe
+        self.recipe = recipe() if recipe is not None else None
         self.chunk_size = chunk_size
         self.refile_after = refile_after
         self.registrar = Registrar(organisation, procedure, calendar, auto_letter_pause)
@@ -142,6 +151,7 @@ class Pipeline:
         time this process would spend waiting goes to the letters of earlier batches.
         """
         summary = PollSummary()
+        self.renew()
         with mailbox as box:
             with self.store.unit_of_work() as session:
                 state = records.mailbox_state(session, box.name)
@@ -213,6 +223,22 @@ class Pipeline:
             if not self.stop.is_set():
                 self._resume_and_file(box, summary, set(keys))
         return summary
+
+    def renew(self) -> None:
+        """Judge with the model and cut-offs in force now, if an admin changed them."""
+        if self.current_recipe is None:
+            return
+        fresh = self.current_recipe()
+        if fresh == self.recipe:
+            return
+        self.preparer.renew(fresh)
+        if self.recipe is not None and fresh.model_version != self.recipe.model_version:
+            log.info(
+                "Modelversie %s is nu actief (was %s).",
+                fresh.model_version,
+                self.recipe.model_version,
+            )
+        self.recipe = fresh
 
     def _resume_and_file(self, box: Mailbox, summary: PollSummary, listed: set[str]) -> None:
         """Judge what was stored but not recorded (a worker died, an attempt failed), and

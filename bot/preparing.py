@@ -107,6 +107,7 @@ class Preparer(Protocol):
     def submit(self, items: Items) -> Future[list[Prepared]]: ...
     def help(self, own_seconds: float, later_messages: int) -> bool: ...
     def close(self) -> None: ...
+    def renew(self, recipe: DetectionRecipe) -> None: ...
 
 
 # Batches left waiting for each helper when this process takes one back: taking the last ones
@@ -156,6 +157,10 @@ class InlinePreparer:
 
     def close(self) -> None:
         return None
+
+    def renew(self, recipe: DetectionRecipe) -> None:
+        """Judge with another model or other cut-offs from the next batch on."""
+        self.detection = recipe.build()
 
 
 _LOADED: tuple[DetectionRecipe, Detection] | None = None  # in a helper: its recipe, built
@@ -384,6 +389,11 @@ class ProcessPreparer:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def renew(self, recipe: DetectionRecipe) -> None:
+        """Judge with another model or other cut-offs from the next batch on: each helper
+        loads the new recipe (its sha256 checked) with the first batch that names it."""
+        self.recipe = recipe
 
 
 def _pass_on(

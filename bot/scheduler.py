@@ -20,6 +20,9 @@ from klachtenbus.settings import Settings
 from outbox import Mailer
 
 log = logging.getLogger(__name__)
+# How often the worker looks for a retraining an admin asked for: the page shows "waiting"
+# for at most this long.
+MODEL_WORK_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Plan:
     mailer: Mailer
     digest: Callable[[], int]  # sends the daily digests; returns how many officers got one
     time_zone: str  # the procedure's, in which `digest_hour` is meant
+    # a retraining an admin asked for, and the shadow's verdicts; runs beside the polls
+    model_work: Callable[[], None] | None = None
 
 
 def run(plan_: Plan) -> None:
@@ -40,7 +45,7 @@ def run(plan_: Plan) -> None:
     stop = pipeline.stop
     plan_.mailbox()  # fail at start, not at the first poll, when the mailbox settings are wrong
     scheduler = BlockingScheduler(
-        executors={"default": ThreadPoolExecutor(2)},
+        executors={"default": ThreadPoolExecutor(3)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=UTC,
     )
@@ -93,7 +98,18 @@ def plan(scheduler: BaseScheduler, plan_: Plan) -> None:
         except KlachtenbusError as exc:
             log.error("Dagoverzicht versturen mislukt: %s", exc)
 
+    def model() -> None:
+        assert plan_.model_work is not None
+        try:
+            plan_.model_work()
+        except KlachtenbusError as exc:
+            log.error("Modelwerk mislukt: %s", exc)
+
     start = datetime.now(UTC)
+    if plan_.model_work is not None:
+        scheduler.add_job(
+            model, "interval", seconds=MODEL_WORK_SECONDS, next_run_time=start, id="model"
+        )
     scheduler.add_job(
         poll, "interval", seconds=settings.poll_interval_seconds, next_run_time=start, id="poll"
     )

@@ -1,9 +1,9 @@
-"""Officers' labels as training data: retraining from them, and the model's versions."""
+"""Officers' labels as training data. Retraining from them makes a candidate
+(`casework.retraining`); the versions are `casework.model_versions`."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import intake
 from casework.triage import (
@@ -16,13 +16,11 @@ from casework.triage import (
     decide,
     waiting,
 )
-from classify import LabelledMessage, load_corpus
-from klachtenbus.errors import KlachtenbusError, MessageUnparseable
+from classify import LabelledMessage
+from klachtenbus.errors import MessageUnparseable
 from klachtenbus.vocabulary import Flag, Kind
 from office import Office
-from office.detection import train_and_record
-from rules import RuleSet
-from storage import ModelVersion, Store, StoredMessage, records
+from storage import Store, StoredMessage, records
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +35,7 @@ __all__ = [
     "Waiting",
     "label",
     "labelled_messages",
-    "promote",
-    "retrain",
-    "rollback",
     "triage",
-    "versions",
 ]
 
 
@@ -86,40 +80,3 @@ def _example(kind: str, flags: list[str], message: StoredMessage) -> LabelledMes
         flags=frozenset(Flag(f) for f in flags),
         headers=parsed.headers,
     )
-
-
-def retrain(store: Store, rules: RuleSet, model_dir: Path) -> tuple[int, int]:
-    """A new model version from the shipped corpus plus every officer label; it becomes active.
-
-    Returns (corpus examples, officer labels).
-    """
-    corpus = load_corpus()
-    labels = labelled_messages(store)
-    train_and_record(store, rules, model_dir, corpus + labels)
-    return len(corpus), len(labels)
-
-
-def versions(store: Store) -> list[ModelVersion]:
-    with store.unit_of_work() as session:
-        return records.model_versions(session)
-
-
-def promote(store: Store, version_id: int) -> None:
-    with store.unit_of_work() as session:
-        if records.activate_model(session, version_id) is None:
-            raise KlachtenbusError(
-                f"Modelversie {version_id} bestaat niet; zie `klachtenbus model list`."
-            )
-
-
-def rollback(store: Store) -> int:
-    """Back to the version before the active one. Returns its number."""
-    with store.unit_of_work() as session:
-        all_versions = records.model_versions(session)
-        active = next((m for m in reversed(all_versions) if m.active), None)
-        older = [m for m in all_versions if active is not None and m.id < active.id]
-        if not older:
-            raise KlachtenbusError("Er is geen eerdere modelversie om naar terug te gaan.")
-        records.activate_model(session, older[-1].id)
-        log.info("Model terug naar versie %s (was %s).", older[-1].id, active.id if active else "-")
-        return older[-1].id

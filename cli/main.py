@@ -26,6 +26,7 @@ from rich.table import Table  # noqa: E402
 import bootstrap  # noqa: E402
 from bot.sending import SendSummary  # noqa: E402
 from cli.cases import case_app, digest, letter_app  # noqa: E402
+from cli.model import model_app, train  # noqa: E402
 from cli.reports import report  # noqa: E402
 from cli.users import users_app  # noqa: E402
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
@@ -407,74 +408,9 @@ def label(
         )
 
 
-@app.command()
-def train() -> None:
-    """Train een nieuwe modelversie op het corpus plus alle beslissingen van medewerkers."""
-    from casework import labelling
-
-    try:
-        settings = _settings()
-        store = bootstrap.open_store(settings)
-        corpus, labels = labelling.retrain(store, bootstrap.rules_of(settings), settings.model_dir)
-    except KlachtenbusError as exc:
-        _fail(exc)
-    console.print(
-        f"Nieuwe modelversie getraind op {corpus} corpusberichten en {labels} beslissingen; hij is actief. "
-        "Terug naar de vorige: klachtenbus model rollback"
-    )
-
-
-model_app = typer.Typer(
-    help="Modelversies: bekijken, actief maken, terugdraaien.", no_args_is_help=True
-)
+app.command("train")(train)
+app.command("trainen", hidden=True)(train)
 app.add_typer(model_app, name="model")
-
-
-@model_app.command("list")
-def model_list() -> None:
-    """Toon alle modelversies; de actieve is gemarkeerd."""
-    from casework import labelling
-
-    try:
-        store = bootstrap.open_store(_settings())
-    except KlachtenbusError as exc:
-        _fail(exc)
-    table = Table("Versie", "Getraind", "Berichten", "sha256", "Actief", title="Modelversies")
-    for m in labelling.versions(store):
-        table.add_row(
-            str(m.id),
-            f"{m.trained_at:%Y-%m-%d %H:%M}",
-            str(m.samples),
-            m.sha256[:12],
-            "ja" if m.active else "",
-        )
-    console.print(table)
-
-
-@model_app.command("promote")
-def model_promote(
-    version: Annotated[int, typer.Argument(help="Versienummer uit `klachtenbus model list`.")],
-) -> None:
-    """Maak een modelversie actief."""
-    from casework import labelling
-
-    try:
-        labelling.promote(bootstrap.open_store(_settings()), version)
-    except KlachtenbusError as exc:
-        _fail(exc)
-    console.print(f"Modelversie {version} is actief.")
-
-
-@model_app.command("rollback")
-def model_rollback() -> None:
-    """Ga terug naar de versie vóór de actieve."""
-    from casework import labelling
-
-    try:
-        version = labelling.rollback(bootstrap.open_store(_settings()))
-    except KlachtenbusError as exc:
-        _fail(exc)
-    console.print(f"Modelversie {version} is weer actief.")
 
 
 app.add_typer(case_app, name="case")
@@ -609,6 +545,7 @@ def serve() -> None:
             rules_file=settings.rules_file,
             settings_in_force=tuple(in_force(settings)),
             attachment_limits=bootstrap.attachment_limits_of(settings),
+            thresholds=bootstrap.thresholds_of(settings),
         )
     except KlachtenbusError as exc:
         _fail(exc)

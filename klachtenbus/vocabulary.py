@@ -103,3 +103,22 @@ ROLE_LABELS = {
     Role.OFFICER: "behandelaar",
     Role.ADMIN: "beheerder",
 }
+
+
+class TrainingStatus(StrEnum):
+    """Where a retraining asked for in the browser stands."""
+
+    WAITING = "waiting"  # the worker has not picked it up yet
+    RUNNING = "running"
+    DONE = "done"  # a candidate model version was made
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TRAINING_LABELS = {
+    TrainingStatus.WAITING: "wacht op de bot",
+    TrainingStatus.RUNNING: "bezig",
+    TrainingStatus.DONE: "klaar",
+    TrainingStatus.FAILED: "mislukt",
+    TrainingStatus.CANCELLED: "geannuleerd",
+}

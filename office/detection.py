@@ -36,6 +36,7 @@ class Detection:
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES  # larger: judged on headers and text only
     attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
+    model_version: int | None = None  # named among the reasons, so an officer sees which
 
     def decide(self, message: ParsedMessage) -> Decision:
         return self.decide_many([message])[0]
@@ -44,7 +45,7 @@ class Detection:
         """Judge a batch: the classifier is far cheaper per message on many at once."""
         verdicts = [judge(m, self.rules, attached_text(m)) for m in messages]
         assessments = self.detector.assess([sample_of(v) for v in verdicts])
-        return [
+        decisions = [
             unread_content_to_officer(
                 message,
                 verdict,
@@ -64,6 +65,10 @@ class Detection:
             )
             for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
         ]
+        if self.model_version is None:
+            return decisions
+        named = f"Beoordeeld door modelversie {self.model_version}"
+        return [replace(d, reasons=(*d.reasons, named)) for d in decisions]
 
 
 def with_attachment_texts(
@@ -190,11 +195,17 @@ def train_and_record(
 
 def active_model_file(store: Store) -> tuple[Path, str] | None:
     """The active model's file and the sha256 it must have."""
+    found = active_model(store)
+    return (found[1], found[2]) if found is not None else None
+
+
+def active_model(store: Store) -> tuple[int, Path, str] | None:
+    """The active model version's number, its file and the sha256 that file must have."""
     from storage import records
 
     with store.unit_of_work() as session:
         model = records.active_model(session)
-        return (Path(model.path), model.sha256) if model is not None else None
+        return (model.id, Path(model.path), model.sha256) if model is not None else None
 
 
 def load_detector(store: Store) -> Detector | None:
@@ -212,6 +223,7 @@ class DetectionRecipe:
     thresholds: Thresholds
     max_message_bytes: int = MAX_MESSAGE_BYTES
     attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
+    model_version: int | None = None
 
     def build(self) -> Detection:
         return Detection(
@@ -220,4 +232,5 @@ class DetectionRecipe:
             thresholds=self.thresholds,
             max_message_bytes=self.max_message_bytes,
             attachment_limits=self.attachment_limits,
+            model_version=self.model_version,
         )

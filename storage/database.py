@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. Every start checks the database against it, which reading
 # the migration scripts with Alembic would make slower than the poll it precedes; a test
 # keeps it equal to Alembic's head.
-HEAD_REVISION = "0011"  # 0010 is on another branch; the lead chains 0011 after it
+HEAD_REVISION = "0011"
 
 
 def connect(url: str) -> Engine:

@@ -262,6 +262,65 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who trained it and who made it active, and when: every version keeps its history.
+    created_by: Mapped[str | None] = mapped_column(BoundedText(200))
+    promoted_by: Mapped[str | None] = mapped_column(BoundedText(200))
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discarded_by: Mapped[str | None] = mapped_column(BoundedText(200))
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Officers' labels in its training data, and the newest label's id: mail labelled later
+    # is mail this version never saw.
+    labels: Mapped[int | None] = mapped_column(Integer)
+    labels_up_to: Mapped[int | None] = mapped_column(Integer)
+    # Set while a candidate scores live mail beside the active model without acting.
+    shadow_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TrainingRun(Base):
+    """A retraining an admin asked for: the worker picks it up, reports its progress here and
+    stops at the next step when `cancel` is set."""
+
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requested_by: Mapped[str] = mapped_column(BoundedText(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    status: Mapped[str] = mapped_column(BoundedText(20), index=True)  # vocabulary.TrainingStatus
+    step: Mapped[str | None] = mapped_column(CleanText())  # what it is doing, in Dutch
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    cancel: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    model_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id"))
+    error: Mapped[str | None] = mapped_column(CleanText())
+
+
+class ShadowScore(Base):
+    """A candidate's verdict on a live message, beside what the active model decided."""
+
+    __tablename__ = "shadow_scores"
+    __table_args__ = (
+        UniqueConstraint("model_version_id", "message_row_id", name="uq_shadow_scores_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"), index=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    kind: Mapped[str] = mapped_column(BoundedText(20))
+    complaint_probability: Mapped[float]
+    active_kind: Mapped[str | None] = mapped_column(BoundedText(20))
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class SettingOverride(Base):
+    """A setting an admin changed in the browser; it wins over klachtenbus.toml."""
+
+    __tablename__ = "setting_overrides"
+
+    name: Mapped[str] = mapped_column(BoundedText(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(CleanJSON(), nullable=False)
+    changed_by: Mapped[str] = mapped_column(BoundedText(200))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class User(Base):

@@ -457,9 +457,13 @@ def active_model(session: Session) -> ModelVersion | None:
     )
 
 
-def add_model(session: Session, **fields: Any) -> ModelVersion:
-    session.execute(update(ModelVersion).values(active=False))
-    model = ModelVersion(active=True, **fields)
+def add_model(session: Session, *, active: bool = True, **fields: Any) -> ModelVersion:
+    """A new model version; active at once (the first model, `klachtenbus init`) or a
+    candidate that waits for an admin to promote it."""
+    if active:
+        session.execute(update(ModelVersion).values(active=False))
+        fields.setdefault("promoted_at", now())
+    model = ModelVersion(active=active, **fields)
     session.add(model)
     session.flush()
     return model

@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from casework.accounts import DEFAULT_HASHER
+from classify import Thresholds
 from intake.attachment_text import AttachmentLimits
 from klachtenbus.settings import InForce
 from office import Office
@@ -27,3 +28,5 @@ class WebContext:
     settings_in_force: tuple[InForce, ...] = ()  # read at start-up, with where each came from
     # how much of an attachment a message page reads to show what the bot read
     attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
+    # the settings' cut-offs; an admin's saved ones win over them (casework.cutoffs)
+    thresholds: Thresholds = field(default_factory=Thresholds)

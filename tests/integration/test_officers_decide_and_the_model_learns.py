@@ -3,6 +3,7 @@ an admin can roll back."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -75,20 +76,30 @@ def test_triage_label_train_and_rollback(
         )
 
     assert len(labelling.labelled_messages(store)) == 1
-    trained = cli(env, "train")
+    trained = cli(env, "train", "--door", "Beheer")
     assert trained.returncode == 0, trained.stderr
-    assert "1 beslissingen" in trained.stdout
+    # a candidate, compared with the model in force, and not active until promoted
+    assert "Kandidaat modelversie 2 is gemaakt en is niet actief" in trained.stdout
+    assert "Apart gehouden deel" in trained.stdout and "klachten gevonden" in trained.stdout
+    with store.unit_of_work() as session:
+        versions = session.scalars(select(ModelVersion).order_by(ModelVersion.id)).all()
+        assert [v.active for v in versions] == [True, False]
+        pool = len(load_corpus()) + 1  # the seed corpus plus the label
+        assert versions[1].samples == pool - math.ceil(pool * 0.2)  # a fifth held out
+        assert versions[1].created_by == "Beheer" and versions[1].metrics["sets"]
+
+    promoted = cli(env, "model", "promote", "2", "--door", "Beheer")
+    assert promoted.returncode == 0, promoted.stderr
     with store.unit_of_work() as session:
         versions = session.scalars(select(ModelVersion).order_by(ModelVersion.id)).all()
         assert [v.active for v in versions] == [False, True]
-        assert versions[1].samples == len(load_corpus()) + 1  # the seed corpus plus the label
-
+        assert versions[1].promoted_by == "Beheer"
     assert cli(env, "model", "rollback").returncode == 0
-    assert "ja" in cli(env, "model", "list").stdout
+    assert "actief" in cli(env, "model", "list").stdout
     with store.unit_of_work() as session:
         assert [
             v.active for v in session.scalars(select(ModelVersion).order_by(ModelVersion.id))
         ] == [True, False]
-    assert cli(env, "model", "promote", "2").returncode == 0
+    assert cli(env, "model", "activeren", "2").returncode == 0  # the Dutch word too
     assert cli(env, "model", "rollback").returncode == 0
     assert cli(env, "model", "rollback").returncode == 2  # nothing older than version 1

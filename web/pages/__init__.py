@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute
 
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
-    from web.pages import admin, audit, cases, dashboard, messages, reports, search, triage
+    from web.pages import admin, audit, cases, dashboard, messages, model, reports, search, triage
 
     return [
         *triage.routes,
@@ -18,4 +18,5 @@ def pages_routes() -> list[BaseRoute]:
         *audit.routes,
         *dashboard.routes,
         *reports.routes,
+        *model.routes,
     ]

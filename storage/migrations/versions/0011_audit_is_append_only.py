@@ -9,13 +9,13 @@ downgrade past 0007) is still possible for whoever may change the schema.
 Also indexes on who and what, for the admins' audit page filters.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
