@@ -105,6 +105,13 @@ def detection_of(settings: Settings, store: Store) -> Detection:
 
 def mailbox_of(settings: Settings) -> ImapMailbox | MaildirMailbox:
     if settings.maildir is not None:
+        if not any((Path(settings.maildir) / sub).is_dir() for sub in ("new", "cur")):
+            raise SettingError(
+                "maildir",
+                f"{settings.maildir} is geen Maildir (er hoort een submap new/ of cur/ in)",
+                "Controleer het pad; Klachtenbus maakt de map niet zelf aan, zodat een tikfout "
+                "geen lege mailbox wordt.",
+            )
         return MaildirMailbox(
             Path(settings.maildir),
             processed_folder=settings.imap_processed_folder or "Verwerkt",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated  # noqa: E402
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 import bootstrap  # noqa: E402
@@ -63,7 +64,7 @@ def _settings() -> Settings:
 
 
 def _fail(exc: KlachtenbusError) -> None:
-    err.print(f"[bold red]Fout:[/] {exc}")
+    err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -87,11 +88,13 @@ def run() -> None:
 
     try:
         settings = _settings()
+        bootstrap.mailbox_of(settings)  # a wrong mailbox setting stops start-up, not each poll
+        mailer = bootstrap.mailer_of(settings)
         store = bootstrap.open_store(settings)
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
         preparing.settle_heap()
         try:
-            run_scheduler(bootstrap.plan_of(settings, pipeline))
+            run_scheduler(bootstrap.plan_of(settings, pipeline, mailer))
         finally:
             pipeline.close()
     except KlachtenbusError as exc:
@@ -110,10 +113,10 @@ def poll(
         raise typer.Exit(2)
     try:
         settings = _settings()
+        mailbox = bootstrap.mailbox_of(settings)  # the settings first: no waiting for a refusal
+        mailer = bootstrap.mailer_of(settings)
         store = bootstrap.open_store(settings)
         pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
-        mailbox = bootstrap.mailbox_of(settings)
-        mailer = bootstrap.mailer_of(settings)
         preparing.settle_heap()
         retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
 
@@ -653,9 +656,13 @@ _DONE_WITH_THE_HEAP = False
 
 
 def main() -> None:
-    """The console entry point."""
+    """The console entry point. A refusal no command caught itself (a setting read by a
+    helper, say) still ends as one Dutch line and exit code 2, never a traceback."""
     try:
         app()
+    except KlachtenbusError as exc:
+        err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(2)
     except SystemExit as exit_:
         if _DONE_WITH_THE_HEAP and exit_.code in (None, 0):
             logging.shutdown()

@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import bootstrap
@@ -58,10 +59,10 @@ def report(
         result = build_report(bootstrap.open_store(settings), bootstrap.office_of(settings), chosen)
         written = write_csv(result, csv_to) if csv_to is not None else []
     except KlachtenbusError as exc:
-        err.print(f"[bold red]Fout:[/] {exc}")
+        err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]Fout:[/] CSV-bestand niet geschreven: {exc}")
+        err.print(f"[bold red]Fout:[/] CSV-bestand niet geschreven: {escape(str(exc))}")
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(asdict(result), ensure_ascii=False, default=str))

@@ -203,5 +203,5 @@ def environment_for(settings: Settings) -> dict[str, str]:
         elif isinstance(value, dict):
             value = json.dumps(value)
         env[f"KLACHTENBUS_{name.upper()}"] = str(value)
-    env["KLACHTENBUS_CONFIG"] = "/nonexistent/klachtenbus.toml"
+    env["KLACHTENBUS_CONFIG"] = os.devnull  # no file: every setting is in the environment
     return env
