@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.pipeline import Pipeline
-from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
+from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
 from bot.scheduler import Plan
 from casework.digest import send_digests
 from classify import Thresholds
@@ -154,20 +154,17 @@ def pipeline_of(
     settings: Settings,
     store: Store,
     stop: threading.Event | None = None,
-    helpers: Helpers | None = None,
 ) -> Pipeline:
-    """The pipeline; `helpers` forked at start-up are used if the settings want as many."""
+    """The pipeline, with its helper processes when the settings want them."""
     settings.require("organisation_address")
     assert settings.organisation_address
     procedure = procedure_of(settings)
     recipe = recipe_of(settings, store)
     preparer: Preparer = (
-        ProcessPreparer(recipe, settings.helper_processes, helpers)
+        ProcessPreparer(recipe, settings.helper_processes)
         if settings.helper_processes
         else InlinePreparer(recipe.build())
     )
-    if helpers is not None and not settings.helper_processes:
-        helpers.discard()
     return Pipeline(
         store,
         preparer,
