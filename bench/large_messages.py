@@ -198,7 +198,7 @@ def main() -> None:
                     "KLACHTENBUS_ORGANISATION_ADDRESS": "klachten@example.nl",
                     "KLACHTENBUS_OUTBOX_FOLDER": str(work / f"outbox-{command}"),
                     "KLACHTENBUS_MODEL_DIR": str(work / "model"),
-                    "KLACHTENBUS_CONFIG": str(work / "none.toml"),
+                    "KLACHTENBUS_CONFIG": os.devnull,
                     "KLACHTENBUS_POLL_INTERVAL_SECONDS": "5",
                     "KLACHTENBUS_LOG_LEVEL": "WARNING",
                 }

@@ -166,7 +166,7 @@ def run_size(
             "KLACHTENBUS_ORGANISATION_ADDRESS": "klachten@example.nl",
             "KLACHTENBUS_OUTBOX_FOLDER": str(workdir / f"outbox-{n}-{round_}"),
             "KLACHTENBUS_MODEL_DIR": str(workdir / "model"),
-            "KLACHTENBUS_CONFIG": str(workdir / "none.toml"),
+            "KLACHTENBUS_CONFIG": os.devnull,
             "KLACHTENBUS_LOG_LEVEL": "WARNING",
         }
         subprocess.run(

@@ -263,7 +263,7 @@ def main() -> None:
         env = {
             **os.environ,
             "KLACHTENBUS_DATABASE_URL": url,
-            "KLACHTENBUS_CONFIG": str(work / "none.toml"),
+            "KLACHTENBUS_CONFIG": os.devnull,
             "KLACHTENBUS_WEB_PORT": str(port),
             "KLACHTENBUS_LOG_LEVEL": "WARNING",
         }

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.pipeline import Pipeline
-from bot.preparing import Helpers, InlinePreparer, Preparer, ProcessPreparer
+from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
 from bot.scheduler import Plan
 from casework import cutoffs, retraining, shadow
 from casework.digest import send_digests
@@ -139,6 +139,13 @@ def trainer_of(settings: Settings, store: Store) -> retraining.Trainer:
 
 def mailbox_of(settings: Settings) -> ImapMailbox | MaildirMailbox:
     if settings.maildir is not None:
+        if not any((Path(settings.maildir) / sub).is_dir() for sub in ("new", "cur")):
+            raise SettingError(
+                "maildir",
+                f"{settings.maildir} is geen Maildir (er hoort een submap new/ of cur/ in)",
+                "Controleer het pad; Klachtenbus maakt de map niet zelf aan, zodat een tikfout "
+                "geen lege mailbox wordt.",
+            )
         return MaildirMailbox(
             Path(settings.maildir),
             processed_folder=settings.imap_processed_folder or "Verwerkt",
@@ -181,20 +188,17 @@ def pipeline_of(
     settings: Settings,
     store: Store,
     stop: threading.Event | None = None,
-    helpers: Helpers | None = None,
 ) -> Pipeline:
-    """The pipeline; `helpers` forked at start-up are used if the settings want as many."""
+    """The pipeline, with its helper processes when the settings want them."""
     settings.require("organisation_address")
     assert settings.organisation_address
     procedure = procedure_of(settings)
     recipe = recipe_of(settings, store)
     preparer: Preparer = (
-        ProcessPreparer(recipe, settings.helper_processes, helpers)
+        ProcessPreparer(recipe, settings.helper_processes)
         if settings.helper_processes
         else InlinePreparer(recipe.build())
     )
-    if helpers is not None and not settings.helper_processes:
-        helpers.discard()
     pipeline: Pipeline | None = None
 
     def fallback() -> Preparer:

@@ -6,7 +6,6 @@ import hashlib
 import logging
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 import intake
-from bot.preparing import CpuRate, Prepared, Preparer
+from bot.preparing import Prepared, Preparer
 from bot.sending import Sender, SendSummary
 from intake import FetchedMessage, ParsedMessage, same_mailbox
 from intake.sizes import CHUNK_BYTES, grouped
@@ -119,9 +118,6 @@ class Pipeline:
         self.lookahead = lookahead
         self.lookahead_bytes = lookahead_bytes
         self.chunk_bytes = chunk_bytes
-        # CPU per message of this process's own part: fetching and storing, then recording,
-        # registering and filing away (waiting on the helper takes no CPU, so it is not counted)
-        self._staging, self._finishing = CpuRate(0.0003), CpuRate(0.0006)
         self.store = store
         self.preparer = preparer
         self.fallback = fallback
@@ -183,7 +179,7 @@ class Pipeline:
             self._file_away(box, [k for k, s in left if s != MessageStatus.FAILED], summary)
             self._file_away(box, [k for k, s in left if s == MessageStatus.FAILED], summary, True)
             new = [k for k in keys if k not in known]
-            taken = fetched = 0
+            taken = 0
             # Stage the next batches (store them, hand them to the preparer) while earlier ones
             # are prepared; finish a batch once it is prepared, or when too many wait.
             waiting: list[Staged] = []
@@ -192,30 +188,26 @@ class Pipeline:
                 # Large messages: finish what waits before the next one is fetched, so one is
                 # in memory at a time, not one fetched while another is still being judged.
                 while waiting and sum(s.size for s in waiting) >= self.lookahead_bytes:
-                    taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
+                    taken += self._finish_next(box, waiting, summary, send)
                     if progress:
                         progress(taken, len(new))
-                start = time.process_time()  # fetching is this process's work too
                 batch = next(batches, None)
                 if batch is None:
                     break
-                count = len(batch)
                 waiting.append(self.stage(box.name, batch, summary))
                 del batch  # its bytes now live only where the preparer holds them
-                self._staging.measured(time.process_time() - start, count)
-                fetched += count
                 while waiting and (
                     len(waiting) > self.lookahead
                     or sum(s.size for s in waiting) > self.lookahead_bytes
                     or (len(waiting) > self.preparer.parallel and waiting[0].future.done())
                 ):
-                    taken += self._finish_next(box, waiting, summary, send, len(new) - fetched)
+                    taken += self._finish_next(box, waiting, summary, send)
                     if progress:
                         progress(taken, len(new))
                 if self.stop.is_set():
                     break
             while waiting:
-                taken += self._finish_next(box, waiting, summary, send, 0)
+                taken += self._finish_next(box, waiting, summary, send)
                 if progress:
                     progress(taken, len(new))
             if self.stop.is_set():
@@ -337,23 +329,12 @@ class Pipeline:
         waiting: list[Staged],
         summary: PollSummary,
         send: Callable[[Callable[[], bool]], SendSummary] | None,
-        later: int,
     ) -> int:
-        """Finish the oldest staged batch. While it is still with the helper, send letters,
-        then parse batches the helper has not started while it has more work ahead than this
-        process has (their judging stays with it); `later` messages are yet to be fetched."""
+        """Finish the oldest staged batch; while it is still with the helper, send letters."""
         staged = waiting.pop(0)
         if send is not None and not staged.future.done():
             summary.sent.add(send(lambda: not staged.future.done()))
-        while not staged.future.done():
-            held = len(staged.stored) + sum(len(s.stored) for s in waiting)
-            own = held * self._finishing.per_unit + later * (
-                self._staging.per_unit + self._finishing.per_unit
-            )
-            if not self.preparer.help(own, later):
-                break
-        with self._finishing.timed(len(staged.stored)):
-            return self._finish_and_file(box, staged, summary)
+        return self._finish_and_file(box, staged, summary)
 
     def _finish_and_file(self, box: Mailbox, staged: Staged, summary: PollSummary) -> int:
         outcomes = self.finish(staged, summary)

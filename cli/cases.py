@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import bootstrap
@@ -60,7 +61,7 @@ def _office() -> tuple[Any, Office]:
 
 
 def _fail(exc: KlachtenbusError) -> None:
-    err.print(f"[bold red]Fout:[/] {exc}")
+    err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2)
 
 

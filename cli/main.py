@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import sys
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+import bootstrap
 from bot import preparing
-
-# `poll` and `run` fork their helper first: it imports the stages and loads the model while
-# this process does the imports below (SQLAlchemy, pydantic, the stages), instead of after them.
-# bot.preparing imports only the standard library, so nothing heavy is inherited or duplicated.
-_HELPERS = preparing.fork_early(sys.argv, os.environ)
-
-import json  # noqa: E402
-import logging  # noqa: E402
-from dataclasses import asdict  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Annotated  # noqa: E402
-
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-import bootstrap  # noqa: E402
-from bot.sending import SendSummary  # noqa: E402
-from cli.cases import case_app, digest, letter_app  # noqa: E402
-from cli.model import model_app, train  # noqa: E402
-from cli.reports import report  # noqa: E402
-from cli.users import users_app  # noqa: E402
-from klachtenbus.errors import KlachtenbusError, MessageUnparseable  # noqa: E402
-from klachtenbus.settings import Settings, in_force, load_settings  # noqa: E402
-from klachtenbus.vocabulary import LETTER_LABELS, Flag  # noqa: E402
+from bot.sending import SendSummary
+from cli.cases import case_app, digest, letter_app
+from cli.model import model_app, train
+from cli.reports import report
+from cli.users import users_app
+from klachtenbus.errors import KlachtenbusError, MessageUnparseable
+from klachtenbus.settings import Settings, in_force, load_settings
+from klachtenbus.vocabulary import LETTER_LABELS, Flag
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,7 +58,7 @@ def _settings() -> Settings:
 
 
 def _fail(exc: KlachtenbusError) -> None:
-    err.print(f"[bold red]Fout:[/] {exc}")
+    err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -88,11 +82,13 @@ def run() -> None:
 
     try:
         settings = _settings()
+        bootstrap.mailbox_of(settings)  # a wrong mailbox setting stops start-up, not each poll
+        mailer = bootstrap.mailer_of(settings)
         store = bootstrap.open_store(settings)
-        pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
+        pipeline = bootstrap.pipeline_of(settings, store)
         preparing.settle_heap()
         try:
-            run_scheduler(bootstrap.plan_of(settings, pipeline))
+            run_scheduler(bootstrap.plan_of(settings, pipeline, mailer))
         finally:
             pipeline.close()
     except KlachtenbusError as exc:
@@ -111,10 +107,10 @@ def poll(
         raise typer.Exit(2)
     try:
         settings = _settings()
-        store = bootstrap.open_store(settings)
-        pipeline = bootstrap.pipeline_of(settings, store, helpers=_HELPERS)
-        mailbox = bootstrap.mailbox_of(settings)
+        mailbox = bootstrap.mailbox_of(settings)  # the settings first: no waiting for a refusal
         mailer = bootstrap.mailer_of(settings)
+        store = bootstrap.open_store(settings)
+        pipeline = bootstrap.pipeline_of(settings, store)
         preparing.settle_heap()
         retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
 
@@ -595,9 +591,13 @@ _DONE_WITH_THE_HEAP = False
 
 
 def main() -> None:
-    """The console entry point."""
+    """The console entry point. A refusal no command caught itself (a setting read by a
+    helper, say) still ends as one Dutch line and exit code 2, never a traceback."""
     try:
         app()
+    except KlachtenbusError as exc:
+        err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(2)
     except SystemExit as exit_:
         if _DONE_WITH_THE_HEAP and exit_.code in (None, 0):
             logging.shutdown()

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import bootstrap
@@ -64,10 +65,10 @@ def report(
             pdf_to.write_bytes(pdf_of(result, settings.organisation_name))
             written.append(pdf_to)
     except KlachtenbusError as exc:
-        err.print(f"[bold red]Fout:[/] {exc}")
+        err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]Fout:[/] bestand niet geschreven: {exc}")
+        err.print(f"[bold red]Fout:[/] bestand niet geschreven: {escape(str(exc))}")
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(asdict(result), ensure_ascii=False, default=str))

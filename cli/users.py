@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import bootstrap
@@ -67,7 +68,7 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except KlachtenbusError as exc:
-        err.print(f"[bold red]Fout:[/] {exc}")
+        err.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 

@@ -15,6 +15,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from intake.sizes import CHUNK_BYTES, grouped
 from klachtenbus.errors import MailboxError
 from klachtenbus.mail import FetchedMessage
+from klachtenbus.network import CERTIFICATE_HINT, peer_refusal, refusal
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ class ImapMailbox:
 
     def __enter__(self) -> ImapMailbox:
         a = self.account
+        refused = refusal("imap", a.host, a.security, a.ssl_context)
+        if refused:
+            raise MailboxError(refused)
         try:
             client = imapclient.IMAPClient(
                 a.host,
@@ -70,6 +74,11 @@ class ImapMailbox:
                 ssl_context=a.ssl_context,
                 timeout=a.timeout,
             )
+            refused = peer_refusal("imap", client.socket().getpeername()[0], a.security)
+            if refused:
+                with contextlib.suppress(OSError):
+                    client.socket().close()
+                raise MailboxError(refused)
             if a.security == "starttls":
                 client.starttls(a.ssl_context or ssl.create_default_context())
             client.login(a.user, a.password)
@@ -77,6 +86,11 @@ class ImapMailbox:
             raise MailboxError(
                 f"De IMAP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "
                 "Controleer KLACHTENBUS_IMAP_USER en KLACHTENBUS_IMAP_PASSWORD."
+            ) from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise MailboxError(
+                f"Het certificaat van de IMAP-server {a.host}:{a.port} is niet te vertrouwen "
+                f"({exc.verify_message}). {CERTIFICATE_HINT} Controleer ook KLACHTENBUS_IMAP_HOST."
             ) from exc
         except (TimeoutError, OSError, IMAPClientError) as exc:
             raise MailboxError(

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from klachtenbus.errors import MailboxError
 from klachtenbus.mail import FetchedMessage
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,14 @@ class MaildirMailbox:
         self.uidvalidity = 0
 
     def __enter__(self) -> MaildirMailbox:
+        """A Maildir is never made here: a mistyped path would be an empty mailbox, read
+        forever while the mail arrives elsewhere. One with `new/` or `cur/` gets the rest."""
+        if not any((self.path / sub).is_dir() for sub in ("new", "cur")):
+            problem = "bestaat niet" if not self.path.exists() else "is geen Maildir"
+            raise MailboxError(
+                f"De Maildir {self.path} {problem} (er hoort een submap new/ of cur/ in). "
+                "Controleer KLACHTENBUS_MAILDIR; Klachtenbus maakt deze map niet zelf aan."
+            )
         for sub in ("new", "cur", "tmp"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
         return self

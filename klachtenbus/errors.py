@@ -6,15 +6,22 @@ class KlachtenbusError(Exception):
 
 
 class SettingError(KlachtenbusError):
-    """A setting is missing or wrong: fix it in klachtenbus.toml or as KLACHTENBUS_<NAME>."""
+    """A setting is missing or wrong: fix it in klachtenbus.toml or as KLACHTENBUS_<NAME>.
 
-    def __init__(self, name: str, problem: str, fix: str) -> None:
+    `where` names the place the wrong value came from (the file and its line, or the
+    environment variable) when that is known."""
+
+    def __init__(self, name: str, problem: str, fix: str, where: str | None = None) -> None:
         self.name = name
         env = "KLACHTENBUS_" + name.upper()
-        super().__init__(
-            f"Instelling '{name}' ({env}): {problem}. {fix} "
-            f"Zet dit in klachtenbus.toml of als omgevingsvariabele {env}."
-        )
+        if where:
+            message = f"Instelling '{name}' in {where}: {problem}. {fix}"
+        else:
+            message = (
+                f"Instelling '{name}' ({env}): {problem}. {fix} "
+                f"Zet dit in klachtenbus.toml of als omgevingsvariabele {env}."
+            )
+        super().__init__(message.strip())
 
 
 class AdminFileError(KlachtenbusError):
@@ -25,6 +32,12 @@ class AdminFileError(KlachtenbusError):
     def __init__(self, path: object, line: int | None, problem: str) -> None:
         where = f"{path}, regel {line}" if line else str(path)
         super().__init__(f"{self.label} {where}: {problem}")
+
+
+class ConfigFileError(AdminFileError):
+    """The settings file is missing, unreadable or not valid TOML: fix the named line."""
+
+    label = "Instellingenbestand"
 
 
 def line_of_block(text: str, header: str, index: int) -> int | None:

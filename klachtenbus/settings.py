@@ -3,33 +3,98 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from klachtenbus.errors import SettingError
+from klachtenbus.errors import ConfigFileError, SettingError
+from klachtenbus.network import is_loopback
 
 Security = Literal["ssl", "starttls", "none"]
+DEFAULT_FILE = "klachtenbus.toml"
 
 
 def config_file() -> Path:
-    return Path(os.environ.get("KLACHTENBUS_CONFIG", "klachtenbus.toml"))
+    return Path(os.environ.get("KLACHTENBUS_CONFIG") or DEFAULT_FILE)
+
+
+def read_config_file() -> tuple[dict[str, Any], str]:
+    """The settings file's values and its text; {} when the default file is absent.
+
+    A file named by KLACHTENBUS_CONFIG must exist (`/dev/null` names none on purpose): a
+    mistyped name silently ignored would run on defaults that were never chosen."""
+    path = config_file()
+    if not path.exists():
+        if os.environ.get("KLACHTENBUS_CONFIG"):
+            raise ConfigFileError(
+                path,
+                None,
+                "bestaat niet. Controleer het pad in KLACHTENBUS_CONFIG, of laat die variabele "
+                f"weg om {DEFAULT_FILE} in de werkmap te lezen.",
+            )
+        return {}, ""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigFileError(
+            path, None, "is geen UTF-8-tekst. Sla het bestand op als UTF-8."
+        ) from None
+    except OSError as exc:
+        raise ConfigFileError(
+            path, None, f"kan niet worden gelezen ({exc.strerror}). Controleer pad en rechten."
+        ) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        line, problem = _toml_problem(str(exc), text)
+        raise ConfigFileError(
+            path,
+            line,
+            f"geen geldige TOML: {problem}. Schrijf elke instelling als naam = waarde, tekst "
+            'tussen aanhalingstekens, bijvoorbeeld imap_host = "imap.uw-organisatie.nl".',
+        ) from None
+
+
+_TOML_PROBLEMS = {
+    "Invalid value": "ongeldige waarde (staat tekst wel tussen aanhalingstekens?)",
+    "Cannot overwrite a value": "deze instelling of tabel staat er twee keer in",
+    "Unterminated string": "een aanhalingsteken wordt niet gesloten",
+    "Expected '=' after a key in a key/value pair": "na de naam hoort een =",
+    "Invalid statement": "deze regel is geen naam = waarde",
+}
+
+
+def _toml_problem(message: str, text: str) -> tuple[int | None, str]:
+    """The line and a Dutch description of what tomllib reports (`... (at line 3, column 7)`)."""
+    found = re.fullmatch(r"(.*) \((?:at line (\d+), column \d+|at end of document)\)", message)
+    if found is None:
+        return None, message
+    line = int(found[2]) if found[2] else max(len(text.splitlines()), 1)
+    return line, _TOML_PROBLEMS.get(found[1], found[1])
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """The settings file as read by `read_config_file`: the lowest source, below the
+    environment."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return read_config_file()[0]
 
 
 class Settings(BaseSettings):
-    """Every setting, its default and what it is for; `klachtenbus settings` prints them."""
+    """Every setting, its default and what it is for (the README lists them)."""
 
     model_config = SettingsConfigDict(env_prefix="KLACHTENBUS_", extra="forbid")
 
@@ -186,7 +251,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_file()))
+        return (init_settings, env_settings, _FileSource(settings_cls))
 
     @field_validator("organisation_address")
     @classmethod
@@ -194,6 +259,16 @@ class Settings(BaseSettings):
         if value is not None and "@" not in value:
             raise ValueError("dit is geen e-mailadres")
         return value.strip().lower() if value else value
+
+    @model_validator(mode="after")
+    def _plain_text_stays_on_this_machine(self) -> Settings:
+        """Without TLS a password and every complaint cross the wire readable: only to a
+        server on this machine (127.0.0.0/8, ::1, localhost)."""
+        for kind in ("imap", "smtp"):
+            host = getattr(self, f"{kind}_host")
+            if getattr(self, f"{kind}_security") == "none" and host and not is_loopback(host):
+                raise ValueError(f"{kind}_security|{host}")
+        return self
 
     def require(self, *names: str) -> None:
         """Stop with the setting's name and what to put there when one is empty."""
@@ -220,19 +295,32 @@ _HINTS = {
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings; a wrong value stops start-up with its name and the fix."""
+    """Read the settings; a wrong value stops start-up with its name, where it was set
+    (the file and line, or the environment variable) and the fix."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "?"
-        field = Settings.model_fields.get(name)
-        hint = f"Verwacht: {field.description}" if field and field.description else ""
-        if error["type"] == "extra_forbidden":
-            raise SettingError(
-                name, "is geen bekende instelling", "Controleer de spelling."
-            ) from None
-        raise SettingError(name, f"ongeldige waarde ({error['msg']})", hint) from None
+        if error["type"] == "value_error" and not error["loc"]:  # a check across settings
+            kind, host = str(error["ctx"]["error"]).split("|", 1)
+            name = kind
+            problem = (
+                f"'none' (zonder versleuteling) mag alleen met een server op deze machine "
+                f"(127.0.0.1, ::1 of localhost), niet met {host}"
+            )
+            hint = "Gebruik ssl of starttls; het wachtwoord en de berichten gaan anders leesbaar over het netwerk."
+        else:
+            name = str(error["loc"][0]) if error["loc"] else "?"
+            field = Settings.model_fields.get(name)
+            if error["type"] == "extra_forbidden":
+                problem = "is geen bekende instelling"
+                close = [n for n in Settings.model_fields if _similar(n, name)]
+                hint = f"Bedoelt u {close[0]}? " if close else ""
+                hint += "Controleer de spelling; de README noemt alle instellingen."
+            else:
+                problem = f"ongeldige waarde: {_dutch(error)}"
+                hint = f"Verwacht: {field.description}" if field and field.description else ""
+        raise SettingError(name, problem, hint, _where(name, overrides)) from None
 
 
 @dataclass(frozen=True)
@@ -303,3 +391,57 @@ def _shown(name: str, value: Any, secret: bool) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _where(name: str, overrides: dict[str, Any]) -> str | None:
+    """Where the value of `name` came from, in the order the sources are read."""
+    if name in overrides:
+        return None
+    env = f"KLACHTENBUS_{name.upper()}"
+    if any(key.upper() == env for key in os.environ):
+        return f"omgevingsvariabele {env}"
+    values, text = read_config_file()
+    if name not in values:
+        return None
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(name)}\s*\]|\"?{re.escape(name)}\"?\s*=)")
+    line = next((n for n, row in enumerate(text.splitlines(), start=1) if pattern.match(row)), None)
+    return f"{config_file()}, regel {line}" if line else str(config_file())
+
+
+def _similar(known: str, typed: str) -> bool:
+    """A known name one slip away: two letters swapped, one missing, extra or wrong."""
+    import difflib
+
+    return difflib.SequenceMatcher(None, known, typed.lower()).ratio() >= 0.85
+
+
+def _dutch(error: Any) -> str:
+    """pydantic's reason in Dutch, for the errors a hand-written setting brings."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        return "kies uit " + str(ctx.get("expected", "")).replace(" or ", " of ")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "dit is geen geheel getal"
+    if kind in ("float_parsing", "float_type"):
+        return "dit is geen getal"
+    if kind in ("bool_parsing", "bool_type"):
+        return "schrijf true of false"
+    if kind == "greater_than_equal":
+        return f"moet minstens {ctx.get('ge')} zijn"
+    if kind == "greater_than":
+        return f"moet groter dan {ctx.get('gt')} zijn"
+    if kind == "less_than_equal":
+        return f"mag hoogstens {ctx.get('le')} zijn"
+    if kind.startswith("date"):
+        return "dit is geen datum; schrijf JJJJ-MM-DD"
+    if kind == "string_type":
+        return "dit is geen tekst; zet de waarde tussen aanhalingstekens"
+    if kind == "dict_type":
+        return 'dit is geen tabel; schrijf bijvoorbeeld [officers] met daaronder rol = "adres"'
+    if kind == "list_type":
+        return "dit is geen lijst; schrijf bijvoorbeeld [2026-05-15]"
+    if kind in ("json_invalid", "json_type"):
+        return "dit is geen geldige JSON"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from klachtenbus.errors import DeliveryError
+from klachtenbus.network import CERTIFICATE_HINT, peer_refusal, refusal
 
 
 class Mailer(Protocol):
@@ -99,6 +100,9 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         a = self.account
+        refused = refusal("smtp", a.host, a.security, a.ssl_context)
+        if refused:
+            raise ServerUnavailable(refused + " De brieven blijven in de wachtrij.")
         context = a.ssl_context or ssl.create_default_context()
         smtp: smtplib.SMTP | None = None
         try:
@@ -106,6 +110,10 @@ class SmtpMailer:
                 smtp = smtplib.SMTP_SSL(a.host, a.port, timeout=a.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(a.host, a.port, timeout=a.timeout)
+                refused = peer_refusal("smtp", smtp.sock.getpeername()[0], a.security)
+                if refused:
+                    smtp.close()
+                    raise ServerUnavailable(refused + " De brieven blijven in de wachtrij.")
             if a.security == "starttls":
                 smtp.starttls(context=context)
             if a.user:
@@ -115,6 +123,11 @@ class SmtpMailer:
         except (OSError, smtplib.SMTPException) as exc:
             if smtp is not None:
                 smtp.close()
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                raise ServerUnavailable(
+                    f"Het certificaat van de SMTP-server {a.host}:{a.port} is niet te vertrouwen "
+                    f"({exc.verify_message}). {CERTIFICATE_HINT} De brieven blijven in de wachtrij."
+                ) from exc
             if isinstance(exc, smtplib.SMTPAuthenticationError):
                 raise ServerUnavailable(
                     f"De SMTP-server {a.host}:{a.port} weigerde de login voor '{a.user}'. "

@@ -9,9 +9,13 @@ from enum import StrEnum
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from klachtenbus.errors import AdminFileError, line_of_block
 from rules.prefilter import Prefilter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Marker(StrEnum):
@@ -45,14 +49,29 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     explanation: str
     cancels: frozenset[Marker] = frozenset()
+    # The rule's declared words: every text a pattern matches contains one of the words
+    # written in that pattern; a pattern with none of them in it always runs. None: no words
+    # declared, every pattern always runs.
+    words: frozenset[str] | None = None
+
+    @cached_property
+    def named(self) -> tuple[frozenset[str] | None, ...]:
+        """Per pattern, the rule's words written in it: one of them is in every text it
+        matches, so it runs only when one is there (None: always)."""
+        named = []
+        for pattern in self.patterns:
+            plain = plain_text(pattern.pattern)
+            found = frozenset(w for w in self.words or () if w in plain)
+            named.append(found or None)
+        return tuple(named)
 
     @cached_property
     def _prefilter(self) -> Prefilter:
-        return Prefilter(self.patterns)
+        return Prefilter(self.named)
 
     def search(self, lowered: str, start: int = 0) -> re.Match[str] | None:
         """The earliest match of any of the rule's patterns in the lower-cased text; at the same
-        place, the pattern written first. Only patterns whose required words are there run."""
+        place, the pattern written first. Only patterns with one of their words there run."""
         found = None
         for index in self._prefilter.candidates(lowered):
             match = self.patterns[index].search(lowered, start)
@@ -71,7 +90,7 @@ class RuleSet:
         """All patterns of all rules in file order, which rule each is of, and their filter."""
         patterns = tuple(p for rule in self.rules for p in rule.patterns)
         owners = tuple(i for i, rule in enumerate(self.rules) for _ in rule.patterns)
-        return Prefilter(patterns), patterns, owners
+        return Prefilter([n for rule in self.rules for n in rule.named]), patterns, owners
 
     def first_matches(self, lowered: str, machine_from: int = 0) -> list[re.Match[str] | None]:
         """Per rule, its earliest match in the lower-cased text (at the same place, the pattern
@@ -157,6 +176,7 @@ def _rule(path: Path, text: str, index: int, entry: dict[str, object], seen: set
     explanation = entry.get("explanation")
     if not isinstance(explanation, str) or not explanation.strip():
         raise fail("'explanation' ontbreekt: officers moeten zien waarom de regel raakte.")
+    words = _words(entry, fail)
     cancels_raw = entry.get("cancels", [])
     try:
         cancels = frozenset(Marker(str(c)) for c in cancels_raw)  # type: ignore[union-attr]
@@ -164,10 +184,46 @@ def _rule(path: Path, text: str, index: int, entry: dict[str, object], seen: set
         raise fail(f"'cancels' bevat een onbekende marker: {cancels_raw}.") from None
     if cancels and marker is not Marker.EXCLUSION:
         raise fail("'cancels' mag alleen bij marker = \"exclusion\".")
-    unknown = set(entry) - {"name", "marker", "patterns", "explanation", "cancels"}
+    unknown = set(entry) - {
+        "name",
+        "marker",
+        "patterns",
+        "words",
+        "always",
+        "explanation",
+        "cancels",
+    }
     if unknown:
         raise fail(f"onbekende sleutel(s): {', '.join(sorted(unknown))}.")
-    return Rule(name, marker, tuple(compiled), explanation.strip(), cancels)
+    return Rule(name, marker, tuple(compiled), explanation.strip(), cancels, words)
+
+
+def _words(entry: dict[str, object], fail: Callable[[str], Exception]) -> frozenset[str] | None:
+    """The rule's declared words, in lower case; None with `always = true`, or when the rule
+    declares none."""
+    always = entry.get("always", False)
+    words = entry.get("words")
+    if not isinstance(always, bool):
+        raise fail("'always' is true of false.")
+    if always and words is not None:
+        raise fail("'always = true' en 'words' samen: kies één van beide.")
+    if words is None:
+        return None
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+        raise fail("'words' moet een lijst met minstens één woord zijn.")
+    if any(w != w.lower() for w in words):
+        raise fail("'words' bevat hoofdletters; schrijf de woorden in kleine letters.")
+    return frozenset(words)
+
+
+def plain_text(pattern: str) -> str:
+    """A pattern's text with \\xNN and \\uNNNN written out and escapes of punctuation dropped."""
+    text = re.sub(
+        r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})",
+        lambda m: chr(int(m[1] or m[2], 16)),
+        pattern,
+    )
+    return re.sub(r"\\(\W)", r"\1", text)
 
 
 def _line_from_message(message: str) -> int | None:

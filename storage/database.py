@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from klachtenbus.errors import DatabaseError
+from klachtenbus.errors import DatabaseError, SettingError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -23,12 +23,33 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0011"
 
 
+# The URLs Klachtenbus is tested with; named in the message for a URL it cannot use.
+URL_EXAMPLES = (
+    "Gebruik sqlite:///pad/naar/klachtenbus.db of "
+    "postgresql+psycopg://gebruiker:wachtwoord@server/database."
+)
+
+
 def connect(url: str) -> Engine:
     """An engine; SQLite gets WAL and a busy timeout so two workers can share one file."""
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        scheme = url.split(":", 1)[0]
+        fix = URL_EXAMPLES
+        if scheme.startswith("postgres"):
+            fix = f"Schrijf postgresql+psycopg:// in plaats van {scheme}://. " + URL_EXAMPLES
+        problem = (
+            f"'{scheme}://' is geen bekend databasestuurprogramma"
+            if isinstance(exc, NoSuchModuleError)
+            else f"het stuurprogramma voor '{scheme}://' ({exc.name}) is niet geïnstalleerd"
+        )
+        raise SettingError("database_url", problem, fix) from None
+    except ArgumentError:
+        raise SettingError("database_url", "dit is geen database-URL", URL_EXAMPLES) from None
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

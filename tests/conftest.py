@@ -203,5 +203,24 @@ def environment_for(settings: Settings) -> dict[str, str]:
         elif isinstance(value, dict):
             value = json.dumps(value)
         env[f"KLACHTENBUS_{name.upper()}"] = str(value)
-    env["KLACHTENBUS_CONFIG"] = "/nonexistent/klachtenbus.toml"
+    env["KLACHTENBUS_CONFIG"] = os.devnull  # no file: every setting is in the environment
     return env
+
+
+# -- no fork from a process with threads ----------------------------------------------------
+
+FORK_WITH_THREADS = "use of fork() may lead to deadlocks"
+_forked_with_threads: list[str] = []
+
+
+def pytest_warning_recorded(warning_message: Any, when: str, nodeid: str, location: Any) -> None:
+    """Python 3.12+ warns when a process with threads forks (the child can deadlock). The
+    warning cannot be made an error (CPython drops it then), so each one fails the run here."""
+    if FORK_WITH_THREADS in str(warning_message.message):
+        _forked_with_threads.append(nodeid or str(location))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _forked_with_threads:
+        print(f"\nForked from a process with threads: {', '.join(_forked_with_threads)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -3,6 +3,9 @@
 # (Dovecot, PostgreSQL and Chromium from Debian when missing, the Python packages from
 # pyproject.toml into .venv), checks the code with ruff, then runs pytest. Extra arguments go
 # to pytest.
+#
+# PYTHON_VERSION=3.13 runs it on another Python, in its own .venv-3.13: found on PATH, under
+# pyenv, from Debian, or else installed with uv (see find_python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,11 +31,33 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python="${PYTHON:-python3.11}"
-command -v "$python" >/dev/null 2>&1 || python=python3
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,ocr]'
+# The interpreter for a version: on PATH, under pyenv, from Debian (trixie and later have
+# 3.13), or else a standalone build installed by uv (bookworm has only 3.11).
+find_python() {
+  local version="$1" candidate
+  if command -v "python$version" >/dev/null 2>&1; then command -v "python$version"; return; fi
+  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/"python$version"; do
+    if [ -x "$candidate" ]; then echo "$candidate"; return; fi
+  done
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if apt-cache show "python$version-venv" >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "python$version" "python$version-venv" >/dev/null
+    command -v "python$version"; return
+  fi
+  [ -x .venv-uv/bin/uv ] || { python3 -m venv .venv-uv && .venv-uv/bin/pip install -q uv; } >&2
+  .venv-uv/bin/uv python install -q "$version" >&2
+  .venv-uv/bin/uv python find "$version"
+}
 
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+version="${PYTHON_VERSION:-3.11}"
+venv=".venv"
+[ "$version" = "3.11" ] || venv=".venv-$version"
+python="${PYTHON:-$(find_python "$version")}"
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[test,ocr]'
+
+"$venv/bin/ruff" check .
+"$venv/bin/ruff" format --check .
+exec "$venv/bin/python" -m pytest "$@"

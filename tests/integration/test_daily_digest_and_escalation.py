@@ -3,6 +3,7 @@ an overdue step goes to the next person in the preset's chain, once, and the cas
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_a_digest_of_another_day_is_only_shown_never_sent(
     store = store_at(sqlite_url)
     kika = office("kika")
     number = register(store, kika, datetime(2026, 10, 1, 9, tzinfo=UTC))
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", os.devnull)
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("KLACHTENBUS_PROCEDURE", "kika")
     monkeypatch.setenv("KLACHTENBUS_SMTP_HOST", "127.0.0.1")

@@ -67,6 +67,7 @@ def test_a_pipeline_batch_is_bounded_by_bytes(tmp_path: Path) -> None:
     from bot.pipeline import _batches
 
     folder = tmp_path / "Maildir"
+    (folder / "new").mkdir(parents=True)
     box = MaildirMailbox(folder)
     with box:
         for n, raw in enumerate([sized(1, 30_000), sized(2, 300_000), sized(3, 30_000)]):

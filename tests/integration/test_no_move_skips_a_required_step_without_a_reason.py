@@ -4,6 +4,7 @@ an officer's stated reason, kept in the case's history and the audit trail."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_the_command_line_skips_only_with_overslaan_met_reden(
     """`case move` refuses the jump and names the option; with it, the move is made."""
     store = store_at(database_url)
     number = acknowledged(store, "hss")
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", os.devnull)
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", database_url)
     move = ["case", "move", number, "afgesloten", "--afloop", "opgelost"]
     who = ["--door", "Ank", "--reden", "opgelost"]

@@ -3,6 +3,7 @@ Dutch words; the password is read, never taken from the command line."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'klachtenbus.db'}"
     store_at(url)
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", url)
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", os.devnull)
     return url
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from bot.preparing import Helpers, InlinePreparer, ProcessPreparer, fork_early
+from bot.preparing import InlinePreparer, ProcessPreparer
 from classify import Thresholds
 from klachtenbus.errors import MessageUnparseable
 from office.detection import DetectionRecipe
@@ -45,52 +43,14 @@ def test_a_swapped_model_file_is_refused_in_the_helper_too(
     assert failure is not None
 
 
-def test_a_helper_forked_before_the_model_is_known_prepares_the_same(
-    trained_model: tuple[Path, str],
-) -> None:
-    """`poll` forks its helper before it knows the model; the recipe follows with the work."""
-    early = Helpers(1)  # what `klachtenbus poll` forks before its own imports
+def test_the_helper_is_never_forked_from_this_process(trained_model: tuple[Path, str]) -> None:
+    """A fresh interpreter (the fork server) starts the helper: forking a process that has
+    threads can deadlock the child, and Python 3.12 warns of it (an error in these tests)."""
     recipe = DetectionRecipe(None, trained_model[0], trained_model[1], Thresholds())
-    helper = ProcessPreparer(recipe, 1, early)
+    helper = ProcessPreparer(recipe)
     try:
-        assert helper._pool is early.pool
-        prepared = helper.submit([(complaint(1), NOW), (remark(1), NOW)]).result(timeout=120)
+        assert helper._pool._mp_context.get_start_method() == "forkserver"
+        prepared = helper.submit([(complaint(1), NOW)]).result(timeout=120)
     finally:
         helper.close()
-    assert [p[1].kind for p in prepared] == ["complaint", "remark"]  # type: ignore[index]
-
-
-def test_early_helpers_of_the_wrong_number_are_let_go(trained_model: tuple[Path, str]) -> None:
-    """The settings decide: two helpers wanted, one forked early, so two are forked anew."""
-    early = Helpers(1)
-    recipe = DetectionRecipe(None, trained_model[0], trained_model[1], Thresholds())
-    helper = ProcessPreparer(recipe, 2, early)
-    try:
-        assert helper._pool is not early.pool
-        prepared = helper.submit([(remark(1), NOW)]).result(timeout=120)
-    finally:
-        helper.close()
-        early.pool.shutdown()
-    assert prepared[0][1].kind == "remark"  # type: ignore[index]
-
-
-@pytest.mark.parametrize(
-    ("argv", "environ"),
-    [
-        (["/usr/bin/klachtenbus", "cases"], {}),
-        (["/usr/bin/klachtenbus", "poll", "--help"], {}),
-        (["/usr/bin/klachtenbus", "poll", "--once"], {"KLACHTENBUS_HELPER_PROCESSES": "0"}),
-        (["/venv/bin/pytest", "poll"], {}),  # cli.main imported by another program
-    ],
-)
-def test_only_the_polling_commands_fork_early(argv: list[str], environ: dict[str, str]) -> None:
-    """Other commands, help, helpers switched off, or another program: nothing is forked."""
-    assert fork_early(argv, environ) is None
-
-
-def test_poll_forks_its_helper_early() -> None:
-    """`klachtenbus poll --once` and `python -m cli run` get a helper before their imports."""
-    for argv in (["/venv/bin/klachtenbus", "poll", "--once"], ["/src/cli/__main__.py", "run"]):
-        early = fork_early(argv, {"KLACHTENBUS_HELPER_PROCESSES": "1"})
-        assert early is not None and early.processes == 1
-        early.pool.shutdown()
+    assert prepared[0][1].kind == "complaint"  # type: ignore[index]

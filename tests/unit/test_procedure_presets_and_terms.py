@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -30,7 +31,7 @@ def show(name: str, received: str) -> list[dict[str, str]]:
     result = subprocess.run(
         [sys.executable, "-m", "cli", "procedure", "show", name, "--received", received, "--json"],
         capture_output=True, text=True, check=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "KLACHTENBUS_CONFIG": "/nonexistent.toml"},
+        env={"PATH": "/usr/bin:/bin", "KLACHTENBUS_CONFIG": os.devnull},
     )  # fmt: skip
     return [json.loads(line) for line in result.stdout.splitlines()]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -257,7 +258,7 @@ def test_the_command_prints_the_report_and_writes_json(
     quarter: Quarter, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`klachtenbus report` on the terminal, as JSON, and its Dutch error for a bad period."""
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", os.devnull)
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
     runner = CliRunner()
     shown = runner.invoke(app, ["report", "--period", "2026Q4"], terminal_width=160)

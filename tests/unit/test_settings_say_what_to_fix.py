@@ -13,9 +13,10 @@ from klachtenbus.settings import load_settings
 
 @pytest.fixture(autouse=True)
 def no_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A working directory of its own: klachtenbus.toml there is the file, absent at first."""
     for name in [n for n in __import__("os").environ if n.startswith("KLACHTENBUS_")]:
         monkeypatch.delenv(name)
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "klachtenbus.toml"))
+    monkeypatch.chdir(tmp_path)
 
 
 def test_defaults_need_no_file() -> None:
