@@ -127,6 +127,7 @@ def test_sigkill_at_a_chosen_point_then_restart(
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
         proxy.release()
+    print(f"killed {point}: {dict(at_kill)}")
     assert kill.reached(at_kill)
     if point != "between_registering_and_sending":
         assert proxy.stalled[0].is_set() and at_kill["rows"] < 40, at_kill
