@@ -93,3 +93,64 @@ def with_address_headers(raw: bytes, *lines: bytes) -> bytes:
     names = {b"from", *(line.partition(b":")[0].lower() for line in lines)}
     kept = [line for line in head.split(b"\n") if line.partition(b":")[0].lower() not in names]
     return b"\n".join([*lines, *kept]) + b"\n\n" + body
+
+
+COMPLAINT_TEXT = (
+    "Geachte heer, mevrouw,\n\nIk wil een klacht indienen. Mijn begeleider is al drie keer niet "
+    "gekomen en ik ben nooit teruggebeld. Toen ik belde werd ik afgesnauwd door de medewerker "
+    "aan de telefoon. Dit is onacceptabel.\n\nMet vriendelijke groet,\nAnna"
+)
+
+
+def auto_reply_with_complaint_words(*, auto_submitted: bool = True) -> bytes:
+    """An auto-responder that sends the complaint it got back as its answer: only its
+    `Auto-Submitted` header says a machine wrote it (without the header: a person's complaint)."""
+    headers = {"Auto-Submitted": "auto-replied"} if auto_submitted else {}
+    return mail(
+        "Re: Klacht over mijn begeleider",
+        COMPLAINT_TEXT,
+        sender="Receptie Zorgpunt <receptie@zorgpunt.example.org>",
+        headers=headers,
+    )
+
+
+def returned_complaint(*, report: bool = True) -> bytes:
+    """A delivery status notification (RFC 3464) in words no rule knows (Polish), from an
+    Exchange-style sender that is no mailer-daemon, carrying a complaint as the returned
+    message: only its multipart/report structure says a mail server wrote it. With
+    `report=False` the note and the message come as multipart/mixed, as a person forwards one."""
+    kind = "report; report-type=delivery-status" if report else "mixed"
+    status = (
+        "--dsn-grens\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; poczta.example.pl\n"
+        "\n"
+        "Final-Recipient: rfc822; klager4@poczta.example.pl\n"
+        "Action: failed\n"
+        "Status: 5.1.1\n"
+        "\n"
+    )
+    returned = complaint(4).replace(b"\r\n", b"\n").decode()
+    return (
+        "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36a@poczta.example.pl>\n"
+        f"To: {ORGANISATION}\n"
+        "Subject: Klacht over mijn begeleider (4)\n"
+        f"Date: {format_datetime(datetime.now(UTC))}\n"
+        f"Message-ID: {make_msgid(domain='poczta.example.pl')}\n"
+        "MIME-Version: 1.0\n"
+        f'Content-Type: multipart/{kind}; boundary="dsn-grens"\n'
+        "\n"
+        "--dsn-grens\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        "Wiadomość nie dotarła do tych adresatów:\n\nklager4@poczta.example.pl\n"
+        "\n"
+        f"{status if report else ''}"
+        "--dsn-grens\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        f"{returned}\n"
+        "--dsn-grens--\n"
+    ).encode()

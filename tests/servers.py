@@ -299,6 +299,76 @@ class CuttingProxy:
             end.close()
 
 
+class StallingProxy:
+    """A TCP proxy on 127.0.0.1 in front of a server that stops passing the server's answer on
+    a connection once it has carried a chosen number of bytes from it, until `release`: a
+    mail server that falls silent in the middle of a FETCH, at a chosen byte.
+
+    `stall_after` holds one threshold per stall, in order: the first connection to reach the
+    first threshold stalls (`stalled[0]`, `release(0)`), then another connection to reach the
+    second, and so on. A connection stalls once; the others pass whole."""
+
+    def __init__(self, target_port: int, stall_after: int | list[int]) -> None:
+        self.target_port = target_port
+        self.thresholds = [stall_after] if isinstance(stall_after, int) else list(stall_after)
+        self.stalled = [threading.Event() for _ in self.thresholds]
+        self._released = [threading.Event() for _ in self.thresholds]
+        self._lock = threading.Lock()
+        self._next = 0  # the stall a connection reaching its threshold takes
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def release(self, stall: int = 0) -> None:
+        self._released[stall].set()
+
+    def close(self) -> None:
+        self._closed = True
+        for released in self._released:
+            released.set()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+
+    def _take(self, sent: int, more: int) -> tuple[int, int] | None:
+        """The stall this connection takes, and after how many of its next `more` bytes, when
+        it reaches the next threshold with them."""
+        with self._lock:
+            if self._next < len(self.thresholds) and sent + more >= self.thresholds[self._next]:
+                self._next += 1
+                return self._next - 1, max(self.thresholds[self._next - 1] - sent, 0)
+        return None
+
+    def _pump(self, source: socket.socket, sink: socket.socket, watched: bool) -> None:
+        sent = 0
+        try:
+            while data := source.recv(4096):
+                taken = self._take(sent, len(data)) if watched else None
+                if taken is not None:
+                    stall, cut = taken
+                    sink.sendall(data[:cut])
+                    self.stalled[stall].set()
+                    self._released[stall].wait()
+                    data, sent, watched = data[cut:], sent + cut, False
+                sink.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+
 # -- PostgreSQL --------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""`klachtenbus run` killed with SIGKILL mid-batch, or while sending, and started again: nothing
-lost, nothing twice, and no letter left for an officer that never reached the SMTP server."""
+"""`klachtenbus run` killed with SIGKILL at chosen points (while fetching, while judging, between
+registering and sending, inside a letter's SMTP transaction) and started again: nothing lost,
+nothing twice, and no letter left for an officer that never reached the SMTP server."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,12 +17,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.sending import STALE_CLAIM
-from storage import Case, Letter, StoredMessage
+from storage import Case, Letter, Store, StoredMessage
 from tests.builders import complaint, remark
 from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
 from tests.letter_helpers import queued_letters, statuses
-from tests.pipeline_helpers import count, wait_until
-from tests.servers import SmtpSink
+from tests.pipeline_helpers import wait_until
+from tests.served import served_bytes
+from tests.servers import SmtpSink, StallingProxy, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -39,81 +43,122 @@ def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_sigkill_mid_batch_then_restart(
+@dataclass(frozen=True)
+class KillPoint:
+    """Where the first run is killed: the proxy holds the IMAP answer at a chosen byte, or
+    the SMTP server is away, and `reached` is the row state that says the bot got there."""
+
+    stall_at: float  # fraction of the mailbox's bytes after which IMAP falls silent
+    smtp_up: bool
+    reached: Callable[[Counter[str]], bool]
+
+
+KILL_POINTS = {
+    # mid-FETCH of a later batch: the first batch stored, not yet judged; the rest not fetched
+    "during_fetching": KillPoint(0.3, True, lambda n: n["waiting"] >= 5 and n["rows"] < 40),
+    # later: batches judged and registered, the last one stored but its verdict not recorded
+    "during_judging": KillPoint(
+        0.75, True, lambda n: n["processed"] >= 5 and n["waiting"] >= 1 and n["cases"] >= 1
+    ),
+    # everything judged, registered and filed away, every acknowledgement queued, none sent
+    "between_registering_and_sending": KillPoint(
+        2.0, False, lambda n: n["processed"] == 40 and n["pending"] == 30 and n["inbox"] == 0
+    ),
+}
+
+
+def progress(store: Store, mailbox: MailboxAccount | None = None) -> Counter[str]:
+    """How far the bot got, in rows (and in messages left in the INBOX)."""
+    with store.unit_of_work() as session:
+        statuses = Counter(session.scalars(select(StoredMessage.status)))
+        return Counter(
+            rows=sum(statuses.values()),
+            processed=statuses["processed"],
+            waiting=statuses["stored"],
+            inbox=mailbox.count("INBOX") if mailbox else -1,
+            cases=session.scalar(select(func.count()).select_from(Case)) or 0,
+            pending=session.scalar(
+                select(func.count()).select_from(Letter).where(Letter.status == "pending")
+            )
+            or 0,
+            sent=session.scalar(
+                select(func.count()).select_from(Letter).where(Letter.status == "sent")
+            )
+            or 0,
+        )
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_sigkill_at_a_chosen_point_then_restart(
+    point: str,
     mailbox: MailboxAccount,
     sqlite_url: str,
     trained_model: tuple[Path, str],
     tmp_path: Path,
     smtp: SmtpSink,
 ) -> None:
-    """After a hard kill and a restart every message is processed once and every complaint answered once."""
+    """Killed while fetching, while judging, or between registering and sending, and started
+    again: every message judged once, every complaint registered once with a gap-free number,
+    every acknowledgement sent once."""
+    kill = KILL_POINTS[point]
     store = prepare_database(sqlite_url, trained_model)
     mailbox.append(*[complaint(n) for n in range(1, 31)], *[remark(n) for n in range(1, 11)])
+    total = sum(len(raw) for raw in served_bytes(mailbox).values())
+    proxy = StallingProxy(mailbox.port, int(total * kill.stall_at))
+    through = replace(mailbox, port=proxy.port)  # both runs read the same mailbox by one name
     log = tmp_path / "bot.log"
+    smtp_away = {} if kill.smtp_up else {"smtp_port": free_port()}
     first = settings_for(
-        mailbox,
-        smtp,
-        sqlite_url,
-        tmp_path,
-        fetch_chunk_size=5,
-        send_interval_seconds=3600,
-        helper_processes=1,
-    )
+        through, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=3600,
+        **smtp_away,
+    )  # fmt: skip
     bot = start_bot(environment_for(first), log)
-    stored = select(func.count()).select_from(StoredMessage)
-    wait_until(lambda: count(store, stored) >= 6, 60, "the first messages to be stored")
-    helpers = children_of(bot.pid)
-    assert helpers, "Klachtenbus runs with a helper process here"
-    bot.send_signal(signal.SIGKILL)
-    bot.wait(timeout=10)
-    wait_until(
-        lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), 10, "the helper to exit"
-    )
-    judged = stored.where(StoredMessage.status != "stored")
-    assert count(store, judged) < 40, "the kill came after the last message: nothing was tested"
+    try:
+        try:
+            if kill.stall_at <= 1:  # the IMAP answer is held first: nothing moves on after it
+                wait_until(proxy.stalled[0].is_set, 60, "the IMAP answer to be held")
+            wait_until(lambda: kill.reached(progress(store, mailbox)), 60, f"the bot to be {point}")
+        except AssertionError as exc:
+            raise AssertionError(
+                f"{exc}: stalled {proxy.stalled[0].is_set()}, {progress(store)}\n{log.read_text()}"
+            ) from None
+        at_kill = progress(store, mailbox)
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        proxy.release()
+    print(f"killed {point}: {dict(at_kill)}")
+    assert kill.reached(at_kill)
+    if point != "between_registering_and_sending":
+        assert proxy.stalled[0].is_set() and at_kill["rows"] < 40, at_kill
+    assert at_kill["sent"] == 0, at_kill
 
     second = settings_for(
-        mailbox,
-        smtp,
-        sqlite_url,
-        tmp_path,
-        fetch_chunk_size=5,
-        send_interval_seconds=1,
+        through, smtp, sqlite_url, tmp_path, fetch_chunk_size=5, send_interval_seconds=1,
         refile_after_seconds=0,
-    )
+    )  # fmt: skip
     bot = start_bot(environment_for(second), log)
-    sent = select(func.count()).select_from(Letter).where(Letter.status == "sent")
     try:
-        wait_until(lambda: count(store, sent) == 30, 90, "all 30 acknowledgements to be sent")
-        wait_until(lambda: mailbox.count("INBOX") == 0, 30, "the last messages to be filed away")
-    except AssertionError:
-        with store.unit_of_work() as session:
-            rows = [
-                (r.source_key, r.status, r.stored_at)
-                for r in session.scalars(select(StoredMessage))
-            ]
-        with mailbox.client() as client:
-            client.select_folder("INBOX")
-            left = client.search("ALL")
-        raise AssertionError(f"INBOX uids {left}; rows {rows}") from None
+        wait_until(lambda: progress(store)["sent"] == 30, 60, "all 30 acknowledgements sent")
+        wait_until(lambda: mailbox.count("INBOX") == 0, 30, "the last messages filed away")
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(timeout=30) == 0, log.read_text()
+        proxy.close()
 
-    assert count(store, stored) == 40
-    assert (
-        count(
-            store,
-            select(func.count())
-            .select_from(StoredMessage)
-            .where(StoredMessage.status != "processed"),
-        )
-        == 0
-    )
-    assert count(store, select(func.count()).select_from(Case)) == 30
+    after = progress(store)
+    assert (after["rows"], after["processed"], after["cases"], after["sent"]) == (40, 40, 30, 30)
+    with store.unit_of_work() as session:
+        cases = session.scalars(select(Case).order_by(Case.sequence)).all()
+        assert [c.sequence for c in cases] == list(range(1, 31))  # gap-free, none twice
+        assert sorted(c.complainant_email for c in cases) == sorted(KLAGERS)
+        assert len({c.message_row_id for c in cases}) == 30
     per_recipient = Counter(r for m in smtp.received for r in m.recipients)
-    assert per_recipient == Counter({f"klager{n}@example.nl": 1 for n in range(1, 31)})
+    assert per_recipient == Counter(dict.fromkeys(KLAGERS, 1)), at_kill
     assert mailbox.count("INBOX") == 0 and mailbox.count("Verwerkt") == 40
+
+
+KLAGERS = [f"klager{n}@example.nl" for n in range(1, 31)]
 
 
 LETTERS = 12
