@@ -281,7 +281,7 @@ def test_the_command_writes_the_report_as_a_pdf(
     """`klachtenbus report --pdf` writes the same PDF as the web app's download."""
     from pypdf import PdfReader
 
-    monkeypatch.setenv("KLACHTENBUS_CONFIG", str(tmp_path / "geen.toml"))
+    monkeypatch.setenv("KLACHTENBUS_CONFIG", os.devnull)
     monkeypatch.setenv("KLACHTENBUS_DATABASE_URL", sqlite_url)
     target = tmp_path / "rapport.pdf"
     done = CliRunner().invoke(app, ["report", "--period", "2026Q4", "--pdf", str(target)])
