@@ -70,3 +70,14 @@ def test_a_refused_letter_waits_for_its_retry_time() -> None:
     with store.unit_of_work() as session:
         assert records.due_letter_ids(session, AT) == []
         assert records.due_letter_ids(session, retry_at) == [letter_id]
+
+
+def test_a_release_leaves_the_letters_other_workers_are_sending() -> None:
+    store = memory_store()
+    mine, theirs = a_letter(store, a_case(store, 1)), a_letter(store, a_case(store, 2))
+    with store.unit_of_work() as session:
+        records.claim_letters(session, [mine, theirs], AT)
+        records.release_letters(session, [mine], "weg")
+    assert letter(store, mine).status == LetterStatus.PENDING
+    row = letter(store, theirs)
+    assert (row.status, row.attempts, row.last_error) == (LetterStatus.SENDING, 1, None)

@@ -5,12 +5,13 @@ letters it took recorded as sent; while it stays away, busy moments do not knock
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from datetime import timedelta
 
 import pytest
 
-from bot.sending import OUTAGE_REMINDER, Sender, SendSummary
+from bot.sending import OUTAGE_REMINDER, Sender, SendSummary, retry_delay
 from klachtenbus.vocabulary import LetterStatus
 from storage.models import now
 from tests.memory import FakeMailer, a_case, a_letter, letter, memory_store
@@ -24,12 +25,13 @@ def mid(n: int) -> str:
 
 def test_a_refused_letter_waits_its_backoff_and_the_next_goes() -> None:
     store = memory_store()
-    refused, fine = (a_letter(store, a_case(store, n)) for n in (1, 2))
+    refused, fine, also_refused = (a_letter(store, a_case(store, n)) for n in (1, 2, 3))
     before = now()
     summary = Sender(store, OURS, threading.Event()).send_due(
-        FakeMailer(refuse={mid(1)}), retry_base=100, retry_max=1000
+        FakeMailer(refuse={mid(1), mid(3)}), retry_base=100, retry_max=1000
     )
-    assert summary == SendSummary(sent=1, failed=1)
+    assert summary == SendSummary(sent=1, failed=2)
+    assert letter(store, also_refused).status == LetterStatus.PENDING
     row = letter(store, refused)
     assert (row.status, row.attempts, row.last_error) == (
         LetterStatus.PENDING,
@@ -38,6 +40,49 @@ def test_a_refused_letter_waits_its_backoff_and_the_next_goes() -> None:
     )
     assert before + timedelta(seconds=90) <= row.next_attempt_at <= now() + timedelta(seconds=110)
     assert letter(store, fine).status == LetterStatus.SENT
+
+
+@pytest.mark.parametrize("run", ["send_due", "send_due_all", "send_while"])
+@pytest.mark.parametrize("attempts", [0, 20])
+def test_a_refused_letter_waits_half_a_minute_at_first_and_an_hour_at_most(
+    run: str, attempts: int
+) -> None:
+    """The defaults every run shares; the draw is the one retry_delay makes with this seed."""
+    store = memory_store()
+    letter_id = a_letter(store, a_case(store))
+    with store.unit_of_work() as session:
+        session.get(type(letter(store, letter_id)), letter_id).attempts = attempts
+    sender = Sender(store, OURS, threading.Event())
+    mailer = FakeMailer(refuse={mid(1)})
+    random.seed(11)
+    delay = timedelta(seconds=retry_delay(attempts + 1, 30, 3600))
+    random.seed(11)
+    before = now()
+    if run == "send_while":
+        sender.send_while(mailer, lambda: True)
+    else:
+        getattr(sender, run)(mailer)
+    after = now()
+    assert before + delay <= letter(store, letter_id).next_attempt_at <= after + delay
+
+
+def test_a_full_run_at_a_moment_sends_only_what_is_due_then() -> None:
+    store = memory_store()
+    early = a_letter(store, a_case(store, 1), due=now() - timedelta(hours=2))
+    late = a_letter(store, a_case(store, 2), due=now() - timedelta(minutes=1))
+    summary = Sender(store, OURS, threading.Event()).send_due_all(
+        FakeMailer(), at=now() - timedelta(hours=1)
+    )
+    assert summary == SendSummary(sent=1)
+    assert letter(store, early).status == LetterStatus.SENT
+    assert letter(store, late).status == LetterStatus.PENDING
+
+
+def test_a_busy_moment_goes_on_past_the_first_page() -> None:
+    store = memory_store()
+    for n in range(1, 52):
+        a_letter(store, a_case(store, n))
+    assert Sender(store, OURS, threading.Event()).send_while(FakeMailer(), lambda: True).sent == 51
 
 
 def test_a_server_that_cannot_be_reached_leaves_every_letter_due() -> None:
@@ -84,6 +129,8 @@ def test_busy_moments_send_only_while_busy_and_not_while_the_server_is_away() ->
     assert letter(store, letters[2]).status == LetterStatus.PENDING
     assert sender.send_due(mailer) == SendSummary(sent=1)
     assert sender.send_while(mailer, lambda: True) == SendSummary()  # nothing due
+    a_letter(store, a_case(store, 5))  # the server is back: busy moments send again
+    assert sender.send_while(mailer, lambda: True) == SendSummary(sent=1)
     stopped = threading.Event()
     stopped.set()
     a_letter(store, a_case(store, 4))
@@ -109,11 +156,11 @@ def test_an_outage_is_reported_once_then_every_few_minutes(
         "Uitgaande post staat stil: De SMTP-server is weg. Er wachten 1 brieven; elke "
         "verzendronde wordt één keer opnieuw verbonden."
     ]
-    sender._down_since -= 2 * OUTAGE_REMINDER  # as if the outage began ten minutes ago
+    sender._down_since -= 12 * OUTAGE_REMINDER  # as if the outage began an hour ago
     sender._down_logged -= OUTAGE_REMINDER
     sender.send_due(mailer)
     assert warnings()[1:] == [
-        "Uitgaande post staat al 10 minuten stil: De SMTP-server is weg. Er wachten 1 brieven."
+        "Uitgaande post staat al 60 minuten stil: De SMTP-server is weg. Er wachten 1 brieven."
     ]
     sender.send_due(mailer)
     assert len(warnings()) == 2
@@ -121,7 +168,7 @@ def test_an_outage_is_reported_once_then_every_few_minutes(
     caplog.clear()
     assert sender.send_due(mailer) == SendSummary(sent=1)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == [
-        "De SMTP-server antwoordt weer (na 10 minuten); de wachtende brieven gaan nu uit."
+        "De SMTP-server antwoordt weer (na 60 minuten); de wachtende brieven gaan nu uit."
     ]
 
 

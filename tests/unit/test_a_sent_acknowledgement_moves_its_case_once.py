@@ -78,3 +78,14 @@ def test_a_case_already_further_is_not_moved_back() -> None:
         records.letters_sent(session, [letter_id], AT)
     case, events = case_and_events(store, case_id)
     assert (case.status, case.acknowledged_at, events) == (CaseStatus.INVESTIGATION, None, [])
+
+
+def test_only_the_case_of_the_letter_sent_is_acknowledged() -> None:
+    store = memory_store()
+    sent_case, waiting_case = a_case(store, 1), a_case(store, 2)
+    sent, waiting = a_letter(store, sent_case), a_letter(store, waiting_case)
+    with store.unit_of_work() as session:
+        records.letters_sent(session, [sent], AT)
+    assert case_and_events(store, sent_case)[0].status == CaseStatus.ACKNOWLEDGED
+    assert case_and_events(store, waiting_case)[0].status == CaseStatus.RECEIVED
+    assert letter(store, waiting).status == LetterStatus.PENDING

@@ -20,9 +20,12 @@ def test_due_letters_are_handed_over_and_recorded_as_sent() -> None:
     first, second = (a_letter(store, a_case(store, n)) for n in (1, 2))
     not_yet = a_letter(store, a_case(store, 3), due=now() + timedelta(hours=1))
     mailer = FakeMailer()
+    before = now()
     summary = Sender(store, OURS, threading.Event()).send_due(mailer)
     assert summary == SendSummary(sent=2)
     assert mailer.sessions == 1
+    # the claim's time, by which a worker that dies mid-letter is found later
+    assert before <= letter(store, first).claimed_at <= letter(store, second).claimed_at <= now()
     assert mailer.delivered == [
         (b"brief ontvangstbevestiging 1", OURS, "anna.dewit@example.nl",
          "<ontvangstbevestiging-1@zorg-voorbeeld.nl>"),
@@ -97,3 +100,22 @@ def test_a_stale_claim_is_counted_as_abandoned() -> None:
     summary = Sender(store, OURS, threading.Event()).send_due(FakeMailer())
     assert summary == SendSummary(abandoned=1)
     assert letter(store, letter_id).status == LetterStatus.UNCERTAIN
+
+
+def test_a_letter_another_worker_took_meanwhile_is_skipped_and_the_next_goes() -> None:
+    store = memory_store()
+    taken, mine = (a_letter(store, a_case(store, n)) for n in (1, 2))
+    others_turn = iter([True])
+
+    def until() -> bool:  # asked before each letter; the first time, the other worker wins
+        if next(others_turn, False):
+            with store.unit_of_work() as session:
+                records.claim_letters(session, [taken], now())
+        return False
+
+    mailer = FakeMailer()
+    summary = Sender(store, OURS, threading.Event()).send_due(mailer, until=until)
+    assert summary == SendSummary(sent=1)
+    assert [d[3] for d in mailer.delivered] == ["<ontvangstbevestiging-2@zorg-voorbeeld.nl>"]
+    assert letter(store, taken).status == LetterStatus.SENDING  # the other worker's to record
+    assert letter(store, mine).status == LetterStatus.SENT

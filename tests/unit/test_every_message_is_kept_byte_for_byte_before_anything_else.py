@@ -72,6 +72,7 @@ def test_known_keys_are_found_per_mailbox_in_any_number() -> None:
     with store.unit_of_work() as session:
         found = records.known_keys(session, "INBOX", [*keys, "nieuw", "elders"])
         assert {key: row.id for key, row in found.items()} == dict(zip(keys, ids, strict=True))
+        assert set(records.known_keys(session, "INBOX", ["k7", "nieuw"])) == {"k7"}
         assert set(records.known_keys(session, "Archief", ["elders", "k1"])) == {"elders"}
 
 
