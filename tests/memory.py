@@ -112,10 +112,13 @@ class FakeMailer:
         self.delivered.append((raw, sender, recipient, message_id))
 
 
+DEFAULT = Address("", "")  # parsed(): the default sender, Klager n
+
+
 def parsed(
     n: int = 1,
     *,
-    sender: Address | None = None,
+    sender: Address | None = DEFAULT,
     reply_to: Address | None = None,
     subject: str = "Klacht over mijn begeleider",
     text: str = "Mijn begeleider kwam niet en belde niet terug.",
@@ -123,7 +126,7 @@ def parsed(
 ) -> ParsedMessage:
     """A complaint as intake leaves it, without parsing any bytes."""
     return ParsedMessage(
-        sender=sender if sender is not None else Address(f"Klager {n}", f"klager{n}@example.nl"),
+        sender=Address(f"Klager {n}", f"klager{n}@example.nl") if sender is DEFAULT else sender,
         reply_to=reply_to,
         recipients=(Address("", "klachten@zorg-voorbeeld.nl"),),
         subject=subject,

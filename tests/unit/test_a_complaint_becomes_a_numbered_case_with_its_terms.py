@@ -66,13 +66,14 @@ def test_a_case_holds_the_complainant_the_complaint_and_its_due_dates() -> None:
         parsed(1, received_at=received, reply_to=Address("Thuis", "anna.thuis@example.nl")),
         parsed(2, sender=Address("", "kees@example.nl"), subject="", text="x" * 30_000),
         parsed(3, sender=Address("", ""), reply_to=None),
+        parsed(4, sender=None, reply_to=Address("Anna", "anna@example.nl")),
     ]
     with store.unit_of_work() as session:
         Registrar(OURS, HSS, WorkingCalendar()).register_many(
             session,
             [Complaint(stored(store, n), m, [f"f{n}"]) for n, m in enumerate(messages, 1)],
         )
-    first, second, third = cases_of(store)
+    first, second, third, fourth = cases_of(store)
     assert (first.complainant_name, first.complainant_email) == (
         "Klager 1",
         "anna.thuis@example.nl",
@@ -86,6 +87,16 @@ def test_a_case_holds_the_complainant_the_complaint_and_its_due_dates() -> None:
     )
     assert (second.subject, second.description) == ("(geen onderwerp)", "x" * 20_000)
     assert (third.complainant_name, third.complainant_email) == ("", None)
+    assert (fourth.complainant_name, fourth.complainant_email) == ("", "anna@example.nl")
+    greetings = [
+        message_from_bytes(letter.raw, policy=policy.default)
+        .get_body(("plain",))
+        .get_content()
+        .splitlines()[0]
+        for letter in letters_of(store)
+    ]
+    assert greetings[0] == "Beste Klager 1,"
+    assert greetings[3] == "Beste heer, mevrouw,"  # no name, and no made-up one
 
 
 def test_without_an_acknowledgement_term_the_answer_term_is_the_first_due() -> None:
@@ -160,5 +171,23 @@ def test_a_meldcode_signal_is_sent_at_once_to_its_contact() -> None:
         assert (signal.case_id, signal.message_row_id) == (case.id, row_id)
         mail = message_from_bytes(signal.raw, policy=policy.default)
         assert mail["Message-ID"] == signal.message_id
-        assert number in mail.get_body(("plain",)).get_content()
         assert mail["From"].addresses[0].addr_spec == OURS.address
+        body = mail.get_body(("plain",)).get_content()
+        for words in (
+            f"Zaak: {number}",
+            "Ontvangen: 02-03-2026 10:00",  # 09:00 UTC, on the Amsterdam clock
+            "Herkend: signalen van huiselijk geweld of kindermishandeling",
+            "Stichting Zorg Voorbeeld - Klachtenbus",
+        ):
+            assert words in body
+
+
+def test_a_meldcode_signal_without_a_case_names_the_message() -> None:
+    store = memory_store()
+    with store.unit_of_work() as session:
+        row_id = stored(store)
+        Registrar(OURS, HSS, WorkingCalendar()).alert(session, row_id, parsed(), None)
+    (signal,) = letters_of(store)
+    assert (signal.case_id, signal.message_row_id, signal.recipient) == (None, row_id, OURS.address)
+    body = message_from_bytes(signal.raw, policy=policy.default).get_body(("plain",)).get_content()
+    assert f"Bericht: nummer {row_id} (geen zaak)" in body

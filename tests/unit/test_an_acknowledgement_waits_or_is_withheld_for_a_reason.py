@@ -6,6 +6,7 @@ letter held back says why, for the officer who sends it by hand."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 
 from sqlalchemy import select
 
@@ -71,6 +72,23 @@ def test_an_acknowledgement_is_withheld_where_it_cannot_go() -> None:
         ("withheld", None, "het adres is langer dan 254 tekens (RFC 5321); geen echt adres"),
         ("pending", LONG, None),
     ]
+    for unsendable in (letters[0], letters[4], letters[5]):  # no name on an empty envelope
+        assert message_from_bytes(unsendable.raw, policy=policy.default)["To"] == ""
+
+
+def test_a_withheld_letter_does_not_hold_up_the_next_one_in_its_batch() -> None:
+    store = memory_store()
+    anna = Address("Anna", "anna@example.nl")
+    with store.unit_of_work() as session:
+        Registrar(OURS, HSS, WorkingCalendar()).register_many(
+            session,
+            [
+                Complaint(stored(store, 1), parsed(1, sender=anna), [Flag.MELDCODE]),
+                Complaint(stored(store, 2), parsed(2, sender=anna), []),
+            ],
+        )
+    withheld, pending = store_letters(store)
+    assert (withheld.status, pending.status, pending.last_error) == ("withheld", "pending", None)
 
 
 def test_a_meldcode_signal_withholds_the_acknowledgement() -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from procedures import WorkingCalendar, deadlines, load_preset, step_deadlines
+from procedures import HSS, WorkingCalendar, deadlines, load_preset, step_deadlines
 from procedures.presets import Step, Term, due, term_end
 
 CALENDAR = WorkingCalendar()
@@ -19,6 +19,7 @@ CALENDAR = WorkingCalendar()
     [
         # Wednesday before Christmas: 24, 28, 29, 30, 31 December are the five working days
         (Term(1, "werkweken"), date(2026, 12, 23), date(2026, 12, 31)),
+        (Term(2, "werkweken"), date(2026, 12, 23), date(2027, 1, 8)),  # ten working days
         (Term(2, "werkdagen"), date(2026, 12, 23), date(2026, 12, 28)),
         (Term(21, "dagen"), date(2026, 12, 23), date(2027, 1, 13)),
         (Term(6, "weken"), date(2026, 12, 23), date(2027, 2, 3)),
@@ -40,6 +41,9 @@ def test_an_extension_counts_from_the_end_of_the_term() -> None:
     assert due(step, date(2026, 3, 2), CALENDAR) == date(2026, 4, 13)
     extended = due(step, date(2026, 3, 2), CALENDAR, extended_by=Term(4, "weken"))
     assert extended == date(2026, 5, 11)
+    # ten working days after Monday 13 April: Koningsdag (27 April) does not count
+    extended = due(step, date(2026, 3, 2), CALENDAR, extended_by=Term(10, "werkdagen"))
+    assert extended == date(2026, 4, 28)
 
 
 def test_only_a_statutory_end_moves_off_a_weekend() -> None:
@@ -73,3 +77,11 @@ def test_every_step_of_a_procedure_gets_its_own_date() -> None:
         "investigation": date(2026, 3, 23),
         "answer": date(2026, 5, 2),  # two months; not statutory here, so it may be a Saturday
     }
+
+
+def test_a_step_in_working_days_skips_christmas_and_new_year() -> None:
+    dates = step_deadlines(HSS, date(2026, 12, 23), CALENDAR)
+    assert [(step.role, day) for step, day in dates] == [
+        ("acknowledge", date(2027, 1, 5)),
+        ("answer", date(2027, 2, 3)),
+    ]

@@ -25,3 +25,13 @@ def test_a_session_makes_the_folder_first(tmp_path: Path) -> None:
         assert folder.is_dir()
         deliver(b"x", sender="a", recipient="b", message_id="<a_b-c@d>")
     assert [p.name for p in folder.iterdir()] == ["a_b-c_d.eml"]
+
+
+def test_every_letter_of_a_run_lands_in_the_same_folder(tmp_path: Path) -> None:
+    mailer = FolderMailer(tmp_path / "uit")
+    mailer.deliver(b"een", sender="a@b.nl", recipient="c@d.nl", message_id="<X-1@voorbeeld.X>")
+    mailer.deliver(b"twee", sender="a@b.nl", recipient="c@d.nl", message_id="<X-2@voorbeeld.X>")
+    assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
+        "X-1_voorbeeld.X.eml",
+        "X-2_voorbeeld.X.eml",
+    ]
