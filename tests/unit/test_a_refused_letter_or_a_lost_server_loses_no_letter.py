@@ -66,6 +66,28 @@ def test_a_refused_letter_waits_half_a_minute_at_first_and_an_hour_at_most(
     assert before + delay <= letter(store, letter_id).next_attempt_at <= after + delay
 
 
+@pytest.mark.parametrize("run", ["send_due", "send_due_all", "send_while"])
+@pytest.mark.parametrize("attempts", [0, 20])
+def test_the_retry_settings_reach_every_run(run: str, attempts: int) -> None:
+    """retry_base_seconds and retry_max_seconds as an admin set them, not the defaults."""
+    store = memory_store()
+    letter_id = a_letter(store, a_case(store))
+    with store.unit_of_work() as session:
+        session.get(type(letter(store, letter_id)), letter_id).attempts = attempts
+    sender = Sender(store, OURS, threading.Event())
+    mailer = FakeMailer(refuse={mid(1)})
+    random.seed(12)
+    delay = timedelta(seconds=retry_delay(attempts + 1, 100, 1000))
+    random.seed(12)
+    before = now()
+    if run == "send_while":
+        sender.send_while(mailer, lambda: True, retry_base=100, retry_max=1000)
+    else:
+        getattr(sender, run)(mailer, retry_base=100, retry_max=1000)
+    after = now()
+    assert before + delay <= letter(store, letter_id).next_attempt_at <= after + delay
+
+
 def test_a_full_run_at_a_moment_sends_only_what_is_due_then() -> None:
     store = memory_store()
     early = a_letter(store, a_case(store, 1), due=now() - timedelta(hours=2))

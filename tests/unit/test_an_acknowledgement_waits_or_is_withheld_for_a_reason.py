@@ -74,6 +74,8 @@ def test_an_acknowledgement_is_withheld_where_it_cannot_go() -> None:
     ]
     for unsendable in (letters[0], letters[4], letters[5]):  # no name on an empty envelope
         assert message_from_bytes(unsendable.raw, policy=policy.default)["To"] == ""
+    (named,) = register(memory_store(), Address("Anné", "anné@example.nl"))
+    assert message_from_bytes(named.raw, policy=policy.default)["To"] == ""
 
 
 def test_a_withheld_letter_does_not_hold_up_the_next_one_in_its_batch() -> None:
