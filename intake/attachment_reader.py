@@ -1,10 +1,15 @@
-"""A message's attachments read in a forked child process, within limits.
+"""A message's attachments read in a child process, within limits.
 
 A file that makes a library loop, eat memory or crash costs that child, never the worker: each
 attachment is read under an alarm of `limits.seconds`, and the child is killed (with its
 process group: a Tesseract it started too) when it overruns all its attachments' time, also
 when it is stuck in C code where the alarm cannot reach. What each kind of attachment says is
 read by `intake.attachment_text`.
+
+The child is forked from this process when it has no other thread (a fork costs about a
+millisecond and inherits the readers already imported); a process with threads (the web app,
+a worker that prepares inline) must not fork (the child can deadlock on a lock another thread
+held), so there the standard library's fork server makes the child.
 """
 
 from __future__ import annotations
@@ -14,10 +19,13 @@ import faulthandler
 import importlib
 import json
 import logging
+import multiprocessing
 import os
 import select
 import signal
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 from intake.attachment_text import (
@@ -80,19 +88,19 @@ def _import_readers(kinds: set[str], limits: AttachmentLimits) -> None:
 def _read_in_child(files: list[File], limits: AttachmentLimits) -> tuple[AttachmentText, ...]:
     """Each file read in one forked child, under an alarm per file; the child is killed when
     it overruns them all (stuck in C code, where the alarm cannot reach)."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: read, write one JSON line per file, leave without clean-up
-        status = 0
-        try:
+    if threading.active_count() > 1:
+        reader, pid, wait = _start_from_fork_server(files, limits)
+    else:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:
             os.close(reader)
-            os.setpgid(0, 0)  # its own group: a Tesseract it started dies with it
-            _in_child(files, limits, writer)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(writer)
+            _child(files, limits, writer)
+        os.close(writer)
+
+        def wait() -> None:
+            os.waitpid(pid, 0)
+
     deadline = time.monotonic() + limits.seconds * len(files) + 2
     received, finished = b"", False
     waiting = select.poll()
@@ -110,7 +118,7 @@ def _read_in_child(files: list[File], limits: AttachmentLimits) -> tuple[Attachm
             os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)  # before its setpgid, it has no group of its own
-        os.waitpid(pid, 0)
+        wait()
     lost = (
         "niet gelezen: het lezen brak af (beschadigd bestand of te veel geheugen nodig)"
         if finished
@@ -125,6 +133,44 @@ def _read_in_child(files: list[File], limits: AttachmentLimits) -> tuple[Attachm
         found = [AttachmentText(**d) for i, d in done if i == index]
         results += found or [noted(file.name, file.content_type, lost)]
     return tuple(results)
+
+
+_FORK_SERVER = multiprocessing.get_context("forkserver")
+
+
+def _start_from_fork_server(
+    files: list[File], limits: AttachmentLimits
+) -> tuple[int, int, Callable[[], None]]:
+    """The reading child, made by the fork server (which has no threads) instead of by this
+    process: the pipe's reading end, the child's pid, and how to wait for it."""
+    receiving, sending = _FORK_SERVER.Pipe(duplex=False)
+    child = _FORK_SERVER.Process(
+        target=_child_of_fork_server, args=(files, limits, sending), daemon=True
+    )
+    child.start()  # the fork server hands the child the pipe's writing end
+    sending.close()
+    reader = os.dup(receiving.fileno())
+    receiving.close()
+    assert child.pid is not None
+    return reader, child.pid, child.join
+
+
+def _child_of_fork_server(
+    files: list[File], limits: AttachmentLimits, sending: multiprocessing.connection.Connection
+) -> None:
+    _child(files, limits, sending.fileno())
+
+
+def _child(files: list[File], limits: AttachmentLimits, writer: int) -> None:
+    """Read, write one JSON line per file, leave without clean-up."""
+    status = 0
+    try:
+        os.setpgid(0, 0)  # its own group: a Tesseract it started dies with it
+        _in_child(files, limits, writer)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
 
 
 def _in_child(files: list[File], limits: AttachmentLimits, writer: int) -> None:

@@ -202,7 +202,8 @@ def to_complainant(
     message_id = new_message_id(envelope.sender)
     headers = [
         ("From", mailbox(envelope.sender_name, envelope.sender)),
-        ("To", mailbox(envelope.recipient_name, envelope.recipient)),
+        # a withheld letter without a usable address names nobody, not an empty "<>"
+        ("To", mailbox(envelope.recipient_name, envelope.recipient) if envelope.recipient else ""),
         ("Subject", subject),
         ("Date", format_datetime(sent_at)),
         ("Message-ID", message_id),

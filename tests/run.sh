@@ -35,7 +35,8 @@ fi
 # 3.13), or else a standalone build installed by uv (bookworm has only 3.11).
 find_python() {
   local version="$1" candidate
-  if command -v "python$version" >/dev/null 2>&1; then command -v "python$version"; return; fi
+  # pyenv's shim for a version it does not have selected fails when run: try before trusting
+  if "python$version" -c "" >/dev/null 2>&1; then command -v "python$version"; return; fi
   for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/"python$version"; do
     if [ -x "$candidate" ]; then echo "$candidate"; return; fi
   done

@@ -16,6 +16,16 @@ from outbox import LetterRefused, RecipientRefused, ServerUnavailable, SmtpAccou
 CALLS: list[tuple[Any, ...]] = []
 
 
+class _Socket:
+    """The connected socket, as far as the mailer asks: which address answered."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def getpeername(self) -> tuple[str, int]:
+        return ("127.0.0.1", self.port)
+
+
 class FakeSMTP:
     """smtplib.SMTP's calls as the mailer makes them, recorded; `fail` raises at a command."""
 
@@ -25,6 +35,7 @@ class FakeSMTP:
         CALLS.append((type(self).__name__, host, port, timeout, kwargs))
         if "connect" in self.fail:
             raise self.fail["connect"]
+        self.sock = _Socket(port)
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
         CALLS.append((name, *args, *kwargs.values()))
