@@ -13,7 +13,7 @@ from classify import LabelledMessage, Thresholds
 from classify.evaluation import Calibration, Report, calibration, report
 from classify.model import RANDOM_STATE
 from klachtenbus.vocabulary import Flag, Kind
-from office.detection import as_message, sample_of
+from office.detection import as_message, decision_of, sample_of
 from rules import RuleSet, Verdict, judge
 
 HELD_OUT_SHARE = 0.2
@@ -129,17 +129,7 @@ def _predict(
         probabilities = assessment.probabilities
         probabilities_of.append((int(i), probabilities.get(Kind.COMPLAINT, 0.0)))
         rows["model"].append((int(i), max(probabilities, key=probabilities.__getitem__), meldcode))
-        decision = classify.decide(
-            probabilities,
-            machine_reasons=verdict.machine_reasons,
-            machine_by_header=verdict.machine_by_header,
-            hss_marker_count=len(verdict.hss_markers),
-            flags=verdict.flags,
-            rule_reasons=(),
-            thresholds=thresholds,
-            explained_away=verdict.explained_away,
-            known_words=assessment.known_words,
-        )
+        decision = decision_of(verdict, assessment, thresholds)
         rows["samen"].append((int(i), decision.kind, meldcode))
     return _Predictions(rows, probabilities_of)
 

@@ -29,7 +29,7 @@ from classify import LabelledMessage, Thresholds, load_corpus
 from classify.evaluation import calibration, report
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable, ModelError
 from klachtenbus.vocabulary import Flag, Kind, TrainingStatus
-from office.detection import as_message, corpus_hash, load_detector, sample_of
+from office.detection import as_message, corpus_hash, decision_of, load_detector, sample_of
 from rules import RuleSet, judge
 from storage import Store, lifecycle, records
 from storage import inbox as mail
@@ -456,20 +456,8 @@ def _compare(
 def _decided(
     detector: Any, samples: Sequence[Any], verdicts: Sequence[Any], thresholds: Thresholds
 ) -> list[tuple[Kind, float]]:
-    import classify
-
     out = []
     for verdict, assessment in zip(verdicts, detector.assess(list(samples), top=0), strict=True):
-        decision = classify.decide(
-            assessment.probabilities,
-            machine_reasons=verdict.machine_reasons,
-            machine_by_header=verdict.machine_by_header,
-            hss_marker_count=len(verdict.hss_markers),
-            flags=verdict.flags,
-            rule_reasons=(),
-            thresholds=thresholds,
-            explained_away=verdict.explained_away,
-            known_words=assessment.known_words,
-        )
+        decision = decision_of(verdict, assessment, thresholds)
         out.append((decision.kind, assessment.probabilities.get(Kind.COMPLAINT, 0.0)))
     return out

@@ -21,7 +21,7 @@ from rules import Marker, RuleSet, Verdict, judge, load_rules, new_text
 from rules.judge import JUDGED_CHARACTERS
 
 if TYPE_CHECKING:
-    from classify.detector import Detector
+    from classify.detector import Assessment, Detector
     from storage import Store
 
 log = logging.getLogger(__name__)
@@ -49,18 +49,11 @@ class Detection:
             unread_content_to_officer(
                 message,
                 verdict,
-                classify.decide(
-                    assessment.probabilities,
-                    machine_reasons=verdict.machine_reasons,
-                    machine_by_header=verdict.machine_by_header,
-                    hss_marker_count=len(verdict.hss_markers),
-                    flags=verdict.flags,
-                    rule_reasons=tuple(verdict.reasons) + reason_lines(message.attachment_texts),
-                    top_terms=assessment.top_terms,
-                    thresholds=self.thresholds,
-                    rule_hits=findings_of(verdict),
-                    explained_away=verdict.explained_away,
-                    known_words=assessment.known_words,
+                decision_of(
+                    verdict,
+                    assessment,
+                    self.thresholds,
+                    reasons=tuple(verdict.reasons) + reason_lines(message.attachment_texts),
                 ),
             )
             for message, verdict, assessment in zip(messages, verdicts, assessments, strict=True)
@@ -69,6 +62,30 @@ class Detection:
             return decisions
         named = f"Beoordeeld door modelversie {self.model_version}"
         return [replace(d, reasons=(*d.reasons, named)) for d in decisions]
+
+
+def decision_of(
+    verdict: Verdict,
+    assessment: Assessment,
+    thresholds: Thresholds,
+    *,
+    reasons: tuple[str, ...] = (),
+) -> Decision:
+    """What the rules' verdict and the model's assessment conclude together: one place, so
+    that the worker, `evaluate` and the comparison of a candidate model judge alike."""
+    return classify.decide(
+        assessment.probabilities,
+        machine_reasons=verdict.machine_reasons,
+        machine_by_header=verdict.machine_by_header,
+        hss_marker_count=len(verdict.hss_markers),
+        flags=verdict.flags,
+        rule_reasons=reasons,
+        top_terms=assessment.top_terms,
+        thresholds=thresholds,
+        rule_hits=findings_of(verdict),
+        explained_away=verdict.explained_away,
+        known_words=assessment.known_words,
+    )
 
 
 def with_attachment_texts(
