@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import intake
+from bot.preparing import prepare
 from classify import Thresholds
 from klachtenbus.vocabulary import Kind
 from office.detection import Detection, DetectionRecipe
@@ -24,7 +24,8 @@ def detection(trained_model: tuple[Path, str]) -> Detection:
 
 
 def kind_of(detection: Detection, raw: bytes) -> tuple[Kind, tuple[str, ...]]:
-    decision = detection.decide(intake.parse(raw, received_at=NOW))
+    """As the worker judges: parsed, its attachments (an attached message too) read, judged."""
+    [(_, decision)] = prepare(detection, [(raw, NOW)])
     return decision.kind, decision.reasons
 
 
