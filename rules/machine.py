@@ -88,7 +88,7 @@ _SMS = re.compile(
     re.IGNORECASE,
 )
 _SCAN = re.compile(
-    r"^\s*(\[?scan\]?|scan(ned)?\s+(van|from|document|image|to\s+e-?mail)|gescand(e)?\s+"
+    r"^\s*(\[?scan\]?\b|scan(ned)?\s+(van|from|document|image|to\s+e-?mail)|gescand(e)?\s+"
     r"(document|brief|bestand)|scanned\s+(document|image|file)|message\s+from\s+\"?\w*"
     r"(scan|mfp|rnp|kmbt|xerox|canon|ricoh|brother|sharp|konica))",
     re.IGNORECASE,
