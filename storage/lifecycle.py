@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import MessageStatus, TrainingStatus
+from storage import records
 from storage.models import (
     Label,
     ModelVersion,
@@ -90,18 +91,8 @@ def labelled_after(
 ) -> list[tuple[Label, StoredMessage]]:
     """The newest label of each message whose newest label came after `label_id`: mail
     labelled after a model was trained, newest first."""
-    newest = (
-        select(Label.message_row_id, func.max(Label.id).label("id"))
-        .group_by(Label.message_row_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(Label, StoredMessage)
-        .join(newest, Label.id == newest.c.id)
-        .join(StoredMessage, StoredMessage.id == Label.message_row_id)
-        .where(Label.id > label_id)
-        .order_by(Label.id.desc())
-        .limit(limit)
+        records.newest_labels().where(Label.id > label_id).order_by(Label.id.desc()).limit(limit)
     )
     return [(label, message) for label, message in rows]
 

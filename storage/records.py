@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from klachtenbus.vocabulary import CaseStatus, LetterStatus, MessageStatus
@@ -534,19 +534,24 @@ def case_or_correspondence_of(session: Session, message_row_id: int) -> bool:
     return found is not None
 
 
-def latest_labels(session: Session) -> list[tuple[Label, StoredMessage]]:
-    """The newest label of every labelled message, with the message."""
+def newest_labels() -> Select[tuple[Label, StoredMessage]]:
+    """The newest label of every labelled message, with the message: an officer's latest
+    decision is the one that counts."""
     newest = (
         select(Label.message_row_id, func.max(Label.id).label("id"))
         .group_by(Label.message_row_id)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(Label, StoredMessage)
         .join(newest, Label.id == newest.c.id)
         .join(StoredMessage, StoredMessage.id == Label.message_row_id)
-        .order_by(Label.id)
     )
+
+
+def latest_labels(session: Session) -> list[tuple[Label, StoredMessage]]:
+    """The newest label of every labelled message, with the message, oldest first."""
+    rows = session.execute(newest_labels().order_by(Label.id))
     return [(label, message) for label, message in rows]
 
 
