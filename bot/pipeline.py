@@ -598,7 +598,7 @@ class Pipeline:
             details={"message": row_id, "held": "stranger"},
         )  # fmt: skip
         log.info(
-            "Bericht %s noemt %s maar komt van %s: naar de triage", row_id, case.number, sender
+            "Bericht %s noemt %s maar komt niet van de klager: naar de triage", row_id, case.number
         )
         return reason
 

@@ -24,6 +24,7 @@ from cli.model import model_app, train
 from cli.reports import report
 from cli.users import users_app
 from klachtenbus.errors import KlachtenbusError, MessageUnparseable
+from klachtenbus.logs import json_lines
 from klachtenbus.settings import Settings, in_force, load_settings
 from klachtenbus.vocabulary import LETTER_LABELS, Flag
 
@@ -48,9 +49,9 @@ def _settings() -> Settings:
 
         handler: logging.Handler = RichHandler(console=err, show_path=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
-    else:  # cron, systemd, a log file: one plain line per record, with its time
+    else:  # systemd, a container, a log file: one JSON object per line for the log collector
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(json_lines())
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     for noisy in ("apscheduler", "alembic"):  # their INFO lines say nothing an admin needs
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -85,7 +85,9 @@ def read_one(
     except ImportError as exc:
         return [noted(name, content_type, f"niet gelezen: het pakket {exc.name} ontbreekt")]
     except Exception as exc:  # a library's error on a broken file: noted, never fatal
-        log.info("Bijlage %s niet te lezen: %r", name, exc)
+        log.info(
+            "Een bijlage is niet te lezen (%s); genoteerd bij het bericht.", type(exc).__name__
+        )
         return [noted(name, content_type, f"beschadigd of onleesbaar ({exc.__class__.__name__})")]
 
 

@@ -155,7 +155,8 @@ class Registrar:
         )
         status, reason, later = self.hold(message, complaint.flags, senders)
         if reason:
-            log.info("Automatische bevestiging voor %s: %s", number, reason)
+            # the reason names the address: it goes into the case's timeline, not the log
+            log.info("Automatische bevestiging voor %s wacht; de reden staat bij de zaak.", number)
         if later is None and status == LetterStatus.PENDING and address is not None:
             senders.last_letter[address.email.lower()] = sent_at  # the next one waits
         if Flag.MELDCODE in complaint.flags:
