@@ -23,6 +23,7 @@ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)  # the ocr extra reads scans
 compgen -G "/usr/share/tesseract-ocr/*/tessdata/nld.traineddata" >/dev/null || missing+=(tesseract-ocr-nld)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)  # checks deploy/systemd/*.service
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo=""
