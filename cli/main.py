@@ -255,7 +255,7 @@ def evaluate_detection(
     """Meet de herkenning op het corpus: kruisvalidatie en een apart gehouden deel."""
     from casework.evaluation import evaluate
     from classify import load_corpus
-    from cli.evaluation import calibration_table
+    from cli.evaluation import calibration_table, group_table
 
     try:
         settings = _settings()
@@ -315,6 +315,9 @@ def evaluate_detection(
         matrix.add_row(_KIND_NL.get(truth, truth), *(str(n) for n in row.values()))
     console.print(matrix)
     console.print(calibration_table(result))
+    folds = f"elk bericht beoordeeld door een model dat het niet zag ({result.folds} delen)"
+    console.print(group_table(f"Per taal, samen; {folds}", result.by_language))
+    console.print(group_table(f"Per soort lastig geval, samen; {folds}", result.by_hard_case))
 
 
 @app.command()

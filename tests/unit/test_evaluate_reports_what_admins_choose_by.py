@@ -40,3 +40,21 @@ def test_evaluate_reports_the_three_ways_side_by_side(tmp_path: Path) -> None:
         # The probability means something: far better than always saying the base rate.
         assert calibration["brier"] < calibration["brier_base_rate"] / 3
         assert sum(b["count"] for b in calibration["bins"]) > 0
+    # Per language and per kind of hard case (issue 12), every message judged by a model that
+    # never saw it: each language of the corpus, each hard case, and meldcode never missed.
+    corpus = load_corpus()
+    languages = {g["group"]: g["size"] for g in data["by_language"]}
+    assert languages == {lang: sum(e.lang == lang for e in corpus) for lang in languages}
+    assert sum(languages.values()) == len(corpus)
+    hard = {g["group"]: g for g in data["by_hard_case"]}
+    assert list(hard) == [
+        "bijlage",
+        "doorgestuurd",
+        "draad",
+        "lijkt automatisch",
+        "meldcode",
+        "heel kort",
+        "heel lang",
+    ]
+    assert hard["meldcode"]["size"] == sum("meldcode" in e.flags for e in corpus)
+    assert hard["meldcode"]["report"]["meldcode_recall"] == 1.0
