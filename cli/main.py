@@ -20,6 +20,7 @@ import bootstrap
 from bot import preparing
 from bot.sending import SendSummary
 from cli.cases import case_app, digest, letter_app
+from cli.doctor import doctor
 from cli.model import model_app, train
 from cli.reports import report
 from cli.users import users_app
@@ -416,6 +417,8 @@ app.add_typer(users_app, name="gebruiker", hidden=True)
 app.add_typer(letter_app, name="letter")
 app.command("digest")(digest)
 app.command("report")(report)
+app.command("doctor")(doctor)
+app.command("controle", hidden=True)(doctor)
 
 procedure_app = typer.Typer(
     help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True
@@ -543,6 +546,7 @@ def serve() -> None:
             settings_in_force=tuple(in_force(settings)),
             attachment_limits=bootstrap.attachment_limits_of(settings),
             thresholds=bootstrap.thresholds_of(settings),
+            health_stale=timedelta(minutes=settings.health_stale_minutes),
         )
     except KlachtenbusError as exc:
         _fail(exc)
