@@ -37,6 +37,7 @@ class Finding:
     key: str
     summary: str
     fix: str
+    measure: int | None = None  # how many, where more of it is news (the quarantine)
 
 
 @dataclass
@@ -94,6 +95,7 @@ def findings(session: Session, at: datetime) -> list[Finding]:
                 "behandelaar heeft beoordeeld.",
                 "Bekijk ze met `klachtenbus cases --failed` of in de webapp; het kan een klacht "
                 "zijn en de termijn loopt vanaf ontvangst.",
+                measure=waiting,
             )
         )
     return found
@@ -116,11 +118,15 @@ def check(
         known = records.open_problems(session)
         to = recipients(records.admin_addresses(session), alarm_to, organisation)
         for key, finding in now.items():
-            if key in known:
-                continue
-            problem = records.open_problem(session, key, finding.summary, at)
-            if problem is None:
-                continue  # another worker opened it just now
+            problem = known.get(key)
+            if problem is not None:  # more of it (another message in quarantine) is news again
+                if not _grown(session, problem, finding):
+                    continue
+            else:
+                problem = records.open_problem(session, key, finding.summary, at)
+                if problem is None:
+                    continue  # another worker opened it just now
+                problem.measure = finding.measure
             summary.opened.append(key)
             log.warning("Alarm: %s", finding.summary)
             ids = _queue(session, problem, finding.fix, to, organisation, time_zone, at, False)
@@ -140,6 +146,22 @@ def check(
             "de alarmmelding. Geef een beheerder een e-mailadres of zet alarm_to."
         )
     return summary
+
+
+def _grown(session: Session, problem: HealthProblem, finding: Finding) -> bool:
+    """Whether an open problem got bigger since its last alarm (and this worker is the one
+    to say so); a smaller one is remembered as such, so that growing again is news again."""
+    if finding.measure is None or problem.measure is None:
+        return False
+    if finding.measure < problem.measure:
+        problem.measure = finding.measure
+        return False
+    if finding.measure == problem.measure:
+        return False
+    if not records.grow_problem(session, problem, finding.measure, finding.summary):
+        return False
+    problem.summary, problem.measure = finding.summary, finding.measure
+    return True
 
 
 def recipients(

@@ -116,6 +116,21 @@ def close_problem(session: Session, problem: HealthProblem, at: datetime) -> boo
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
+def grow_problem(session: Session, problem: HealthProblem, measure: int, summary: str) -> bool:
+    """Record that an open problem got bigger; False when another worker did so first."""
+    done = session.execute(
+        update(HealthProblem)
+        .where(
+            HealthProblem.id == problem.id,
+            HealthProblem.open_key.is_not(None),
+            HealthProblem.measure < measure,
+        )
+        .values(measure=measure, summary=summary)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 # -- what /metrics counts ----------------------------------------------------------------
 
 

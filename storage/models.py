@@ -426,6 +426,8 @@ class HealthProblem(Base):
     alarm_letter_id: Mapped[int | None] = mapped_column(Integer)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     all_clear_letter_id: Mapped[int | None] = mapped_column(Integer)
+    # How big it was when last alarmed (messages in quarantine): more is news, less is not.
+    measure: Mapped[int | None] = mapped_column(Integer)
 
 
 # The throttle counts an account's and an address's recent failures on every log-in.

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("alarm_letter_id", sa.Integer()),
         sa.Column("resolved_at", sa.DateTime()),
         sa.Column("all_clear_letter_id", sa.Integer()),
+        sa.Column("measure", sa.Integer()),
         sa.PrimaryKeyConstraint("id", name="pk_health_problems"),
         sa.UniqueConstraint("open_key", name="uq_health_problems_open_key"),
     )
