@@ -187,7 +187,9 @@ def counts(session: Session, buckets: Sequence[float]) -> Counts:
             Letter.status == LetterStatus.SENT,
             Letter.sent_at.is_not(None),
         )
-        .subquery()
+        # computed once per letter, not once per bucket (a subquery is inlined into each)
+        .cte("acknowledged")
+        .prefix_with("MATERIALIZED")
     )
     seconds = acknowledged.c.seconds
     columns = [func.sum(case((seconds <= bound, 1), else_=0)) for bound in buckets]

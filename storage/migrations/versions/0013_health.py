@@ -4,6 +4,8 @@ The worker records every fetch attempt per mailbox (last success, last error, ba
 quarantine, oldest unsent letter, token expiry); `/healthz`, `/metrics`, `klachtenbus doctor`
 and the alarm job read it from any process. An open problem holds its key in `open_key`
 (unique, NULL once solved), so each problem is alarmed once, whichever worker sees it first.
+Indexes for `/metrics`, which counts messages by kind and status and letters by purpose and
+status at every scrape.
 
 Revision ID: 0013
 Revises: 0011
@@ -53,9 +55,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("open_key", name="uq_health_problems_open_key"),
     )
     op.create_index("ix_health_problems_key", "health_problems", ["key"])
+    # /metrics counts by these at every scrape
+    op.create_index("ix_messages_kind_status", "messages", ["kind", "status"])
+    op.create_index("ix_letters_purpose_status", "letters", ["purpose", "status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_letters_purpose_status", table_name="letters")
+    op.drop_index("ix_messages_kind_status", table_name="messages")
     op.drop_index("ix_health_problems_key", table_name="health_problems")
     op.drop_table("health_problems")
     op.drop_table("mailbox_heartbeats")
