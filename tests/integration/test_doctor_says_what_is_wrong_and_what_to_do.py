@@ -20,10 +20,10 @@ KLACHTENBUS = str(Path(sys.executable).with_name("klachtenbus"))
 
 
 def doctor(mailbox: MailboxAccount, smtp: SmtpSink, url: str, tmp_path: Path,
-           **extra: Any) -> subprocess.CompletedProcess[str]:  # fmt: skip
+           command: str = "doctor", **extra: Any) -> subprocess.CompletedProcess[str]:  # fmt: skip
     settings = settings_for(mailbox, smtp, url, tmp_path, **extra)
     result = subprocess.run(
-        [KLACHTENBUS, "doctor"], cwd=tmp_path, env=environment_for(settings),
+        [KLACHTENBUS, command], cwd=tmp_path, env=environment_for(settings),
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
@@ -76,8 +76,10 @@ def test_each_problem_is_named_with_what_to_do(
 def test_a_database_without_its_migrations_says_to_run_init(
     mailbox: MailboxAccount, smtp: SmtpSink, sqlite_url: str, tmp_path: Path
 ) -> None:
-    """An empty database: the doctor says which command brings it up to date."""
+    """An empty database: the doctor (by its Dutch name) says which command brings it up to
+    date."""
     connect(sqlite_url).dispose()
-    result = doctor(mailbox, smtp, sqlite_url, tmp_path)
+    result = doctor(mailbox, smtp, sqlite_url, tmp_path, command="controle")
     assert result.returncode == 1
+    assert "Database: De database staat op versie (leeg)" in result.stdout
     assert "klachtenbus init" in result.stdout
