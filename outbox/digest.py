@@ -126,7 +126,8 @@ def alarm_mail(
         "at": at.astimezone(zone),
         "organisation_name": organisation_name,
     }
-    subject = ("Opgelost: " if solved else "Klachtenbus-alarm: ") + one_line(summary, 150)
+    headline = summary.split(". ", 1)[0].removesuffix(".")  # the details are in the text
+    subject = ("Opgelost: " if solved else "Klachtenbus-alarm: ") + one_line(headline, 150)
     headers = {} if solved else {"Importance": "high"}
     return _internal("alarm", context, sender, recipient, subject, at, headers)
 
