@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from bot.pipeline import Pipeline
 from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
@@ -31,6 +32,9 @@ from outbox import FolderMailer, Mailer, SmtpAccount, SmtpMailer
 from procedures import PresetError, Procedure, WorkingCalendar, load_preset, preset_names
 from rules import RuleSet, load_rules
 from storage import Store, check_migrated, connect, migrate
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def open_store(settings: Settings, *, create: bool = False) -> Store:
@@ -299,6 +303,23 @@ def heartbeat_of(settings: Settings, store: Store) -> Callable[[BaseException | 
         )
 
     return beat
+
+
+def with_heartbeat(settings: Settings, store: Store, poll: Callable[P, R]) -> Callable[P, R]:
+    """`poll`, leaving the mailbox's heartbeat after it, as the worker does (for
+    `klachtenbus poll --once` from cron or a systemd timer)."""
+    beat = heartbeat_of(settings, store)
+
+    def polled(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            result = poll(*args, **kwargs)
+        except Exception as exc:
+            beat(exc)
+            raise
+        beat(None)
+        return result
+
+    return polled
 
 
 def alarms_of(settings: Settings, store: Store) -> Callable[[], None]:

@@ -115,6 +115,7 @@ def poll(
         pipeline = bootstrap.pipeline_of(settings, store)
         preparing.settle_heap()
         retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
+        poll_once = bootstrap.with_heartbeat(settings, store, pipeline.poll)  # poll from cron too
 
         sending = True
 
@@ -148,11 +149,11 @@ def poll(
                 console=err,
             ) as bar:
                 task = bar.add_task("poll", total=None)
-                summary = pipeline.poll(
+                summary = poll_once(
                     mailbox, lambda n, total: bar.update(task, completed=n, total=total), send
                 )
         else:
-            summary = pipeline.poll(mailbox, send=send)
+            summary = poll_once(mailbox, send=send)
         sent = summary.sent  # sent while the helper was busy, then the rest
         sent.add(pipeline.sender.send_due_all(mailer, **retry))
         pipeline.close()

@@ -4,6 +4,8 @@ the web app, the doctor and the alarms read it from their own processes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from office.health import DEFAULT_MAILBOX
 from outbox import FolderMailer
 from storage import health as records
 from tests.builders import complaint, remark
-from tests.conftest import MailboxAccount
+from tests.conftest import MailboxAccount, environment_for, prepare_database, settings_for
 from tests.pipeline_helpers import bot_for
 
 
@@ -78,3 +80,23 @@ def test_a_failed_poll_records_the_error_until_a_good_one(
         beat = records.heartbeat(session, DEFAULT_MAILBOX)
         assert beat.failing_since is None and beat.last_success_at > first_failure
         assert beat.errors == 2 and beat.attempts == 3
+
+
+def test_poll_once_from_cron_leaves_a_heartbeat_too(
+    mailbox: MailboxAccount,
+    sqlite_url: str,
+    trained_model: tuple[Path, str],
+    tmp_path: Path,
+) -> None:
+    """`klachtenbus poll --once` (a cron job, a systemd timer) is a worker as well."""
+    store = prepare_database(sqlite_url, trained_model)
+    mailbox.append(remark(1))
+    settings = settings_for(mailbox, None, sqlite_url, tmp_path, outbox_folder=tmp_path / "uit")
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "poll", "--once"], cwd=tmp_path,
+        env=environment_for(settings), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with store.unit_of_work() as session:
+        beat = records.heartbeat(session, DEFAULT_MAILBOX)
+        assert (beat.attempts, beat.errors) == (1, 0) and beat.last_success_at is not None
