@@ -83,3 +83,18 @@ def test_a_database_without_its_migrations_says_to_run_init(
     assert result.returncode == 1
     assert "Database: De database staat op versie (leeg)" in result.stdout
     assert "klachtenbus init" in result.stdout
+
+
+def test_a_changed_model_file_is_named_with_what_to_do(
+    mailbox: MailboxAccount, smtp: SmtpSink, sqlite_url: str,
+    trained_model: tuple[Path, str], tmp_path: Path,
+) -> None:  # fmt: skip
+    """The recorded model file no longer has its sha256: the worker would refuse it."""
+    copy = tmp_path / "model.pkl.z"
+    copy.write_bytes(trained_model[0].read_bytes())
+    prepare_database(sqlite_url, (copy, trained_model[1]))
+    copy.write_bytes(copy.read_bytes() + b"\0")
+    result = doctor(mailbox, smtp, sqlite_url, tmp_path)
+    assert result.returncode == 1
+    assert "is veranderd sinds het werd getraind" in result.stdout
+    assert "klachtenbus train" in result.stdout
