@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from bot.pipeline import Pipeline
 from bot.preparing import InlinePreparer, Preparer, ProcessPreparer
 from bot.scheduler import Plan
-from casework import cutoffs, retraining, shadow
+from casework import alarms, cutoffs, retraining, shadow
 from casework.digest import send_digests
 from classify import Thresholds
 from intake.attachment_text import AttachmentLimits
 from intake.imap import ImapAccount, ImapMailbox
 from intake.maildir import MaildirMailbox
-from klachtenbus.errors import ModelError, SettingError
+from klachtenbus.errors import KlachtenbusError, ModelError, SettingError
 from klachtenbus.settings import Settings
-from office import Office, Organisation
+from office import Office, Organisation, health
 from office.detection import (
     Detection,
     DetectionRecipe,
@@ -31,6 +32,9 @@ from outbox import FolderMailer, Mailer, SmtpAccount, SmtpMailer
 from procedures import PresetError, Procedure, WorkingCalendar, load_preset, preset_names
 from rules import RuleSet, load_rules
 from storage import Store, check_migrated, connect, migrate
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def open_store(settings: Settings, *, create: bool = False) -> Store:
@@ -266,7 +270,67 @@ def plan_of(settings: Settings, pipeline: Pipeline, mailer: Mailer | None = None
         digest=digest,
         time_zone=office.procedure.time_zone,
         model_work=model_work_of(settings, pipeline.store),
+        heartbeat=heartbeat_of(settings, pipeline.store),
+        alarms=alarms_of(settings, pipeline.store),
     )
+
+
+def token_expiry_of(settings: Settings) -> health.TokenExpiry:
+    """When a mailbox's OAuth2 token or consent lapses, by the mailbox's name: the hook the
+    OAuth2 login fills in. A password login has no expiry."""
+
+    def expiry(mailbox: str) -> datetime | None:
+        return None
+
+    return expiry
+
+
+def heartbeat_of(settings: Settings, store: Store) -> Callable[[BaseException | None], None]:
+    """What the worker records after each poll of the (one, default) mailbox."""
+    expiry = token_expiry_of(settings)
+
+    def beat(error: BaseException | None) -> None:
+        try:
+            source: str | None = mailbox_of(settings).name
+        except KlachtenbusError:
+            source = None
+        try:
+            expires = expiry(health.DEFAULT_MAILBOX)
+        except KlachtenbusError:
+            expires = None
+        health.record_fetch(
+            store, health.DEFAULT_MAILBOX, source=source, error=error, token_expires_at=expires
+        )
+
+    return beat
+
+
+def with_heartbeat(settings: Settings, store: Store, poll: Callable[P, R]) -> Callable[P, R]:
+    """`poll`, leaving the mailbox's heartbeat after it, as the worker does (for
+    `klachtenbus poll --once` from cron or a systemd timer)."""
+    beat = heartbeat_of(settings, store)
+
+    def polled(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            result = poll(*args, **kwargs)
+        except Exception as exc:
+            beat(exc)
+            raise
+        beat(None)
+        return result
+
+    return polled
+
+
+def alarms_of(settings: Settings, store: Store) -> Callable[[], None]:
+    """The worker's alarm job: mail the admins once per problem, and once when it is solved."""
+    organisation = organisation_of(settings)
+    zone = procedure_of(settings).time_zone
+
+    def check() -> None:
+        alarms.check(store, organisation, alarm_to=settings.alarm_to, time_zone=zone)
+
+    return check
 
 
 def model_work_of(settings: Settings, store: Store) -> Callable[[], None]:

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 # How often the worker looks for a retraining an admin asked for: the page shows "waiting"
 # for at most this long.
 MODEL_WORK_SECONDS = 5
+# How often the worker checks for problems to alarm the admins about.
+ALARM_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class Plan:
     time_zone: str  # the procedure's, in which `digest_hour` is meant
     # a retraining an admin asked for, and the shadow's verdicts; runs beside the polls
     model_work: Callable[[], None] | None = None
+    # after every poll, with what went wrong (None: it worked): the mailbox's heartbeat
+    heartbeat: Callable[[BaseException | None], None] | None = None
+    # the admins' alarm mails: problems opened and solved since the last check
+    alarms: Callable[[], None] | None = None
 
 
 def run(plan_: Plan) -> None:
@@ -76,12 +82,19 @@ def plan(scheduler: BaseScheduler, plan_: Plan) -> None:
     settings, pipeline, mailer = plan_.settings, plan_.pipeline, plan_.mailer
 
     def poll() -> None:
+        failed: BaseException | None = None
         try:
             summary = pipeline.poll(plan_.mailbox())
             if summary.stored or summary.failed:
                 log.info("Ronde klaar: %s", summary)
-        except KlachtenbusError as exc:
+        except Exception as exc:
+            failed = exc
+            if not isinstance(exc, KlachtenbusError):
+                raise
             log.error("Mailbox lezen mislukt: %s", exc)
+        finally:
+            if plan_.heartbeat is not None:
+                plan_.heartbeat(failed)
 
     def send() -> None:
         try:
@@ -105,7 +118,16 @@ def plan(scheduler: BaseScheduler, plan_: Plan) -> None:
         except KlachtenbusError as exc:
             log.error("Modelwerk mislukt: %s", exc)
 
+    def alarms() -> None:
+        assert plan_.alarms is not None
+        try:
+            plan_.alarms()
+        except KlachtenbusError as exc:
+            log.error("Controle op alarmen mislukt: %s", exc)
+
     start = datetime.now(UTC)
+    if plan_.alarms is not None:
+        scheduler.add_job(alarms, "interval", seconds=ALARM_SECONDS, id="alarms")
     if plan_.model_work is not None:
         scheduler.add_job(
             model, "interval", seconds=MODEL_WORK_SECONDS, next_run_time=start, id="model"

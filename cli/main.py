@@ -20,6 +20,7 @@ import bootstrap
 from bot import preparing
 from bot.sending import SendSummary
 from cli.cases import case_app, digest, letter_app
+from cli.doctor import doctor
 from cli.model import model_app, train
 from cli.reports import report
 from cli.users import users_app
@@ -114,6 +115,7 @@ def poll(
         pipeline = bootstrap.pipeline_of(settings, store)
         preparing.settle_heap()
         retry = {"retry_base": settings.retry_base_seconds, "retry_max": settings.retry_max_seconds}
+        poll_once = bootstrap.with_heartbeat(settings, store, pipeline.poll)  # poll from cron too
 
         sending = True
 
@@ -147,11 +149,11 @@ def poll(
                 console=err,
             ) as bar:
                 task = bar.add_task("poll", total=None)
-                summary = pipeline.poll(
+                summary = poll_once(
                     mailbox, lambda n, total: bar.update(task, completed=n, total=total), send
                 )
         else:
-            summary = pipeline.poll(mailbox, send=send)
+            summary = poll_once(mailbox, send=send)
         sent = summary.sent  # sent while the helper was busy, then the rest
         sent.add(pipeline.sender.send_due_all(mailer, **retry))
         pipeline.close()
@@ -419,6 +421,8 @@ app.add_typer(users_app, name="gebruiker", hidden=True)
 app.add_typer(letter_app, name="letter")
 app.command("digest")(digest)
 app.command("report")(report)
+app.command("doctor")(doctor)
+app.command("controle", hidden=True)(doctor)
 
 procedure_app = typer.Typer(
     help="Klachtenprocedures (presets): termijnen en routes.", no_args_is_help=True
@@ -546,6 +550,7 @@ def serve() -> None:
             settings_in_force=tuple(in_force(settings)),
             attachment_limits=bootstrap.attachment_limits_of(settings),
             thresholds=bootstrap.thresholds_of(settings),
+            health_stale=timedelta(minutes=settings.health_stale_minutes),
         )
     except KlachtenbusError as exc:
         _fail(exc)

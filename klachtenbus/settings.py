@@ -143,6 +143,15 @@ class Settings(BaseSettings):
         None,
         description="Wie direct bericht krijgt bij signalen van huiselijk geweld of kindermishandeling.",
     )
+    alarm_to: list[str] = Field(
+        default_factory=list,
+        description="Extra adressen voor alarmmeldingen over Klachtenbus zelf (naast de beheerders met een e-mailadres).",
+    )
+    health_stale_minutes: int = Field(
+        10,
+        ge=1,
+        description="Zonder geslaagde ophaalronde in zoveel minuten meldt /healthz een fout (503).",
+    )
     digest_hour: int = Field(
         7, ge=0, le=23, description="Uur waarop het dagoverzicht wordt verstuurd."
     )

@@ -104,6 +104,34 @@ def meldcode_signal(
     return _internal("meldcode", context, sender, recipient, subject, received_at, headers)
 
 
+def alarm_mail(
+    *,
+    summary: str,
+    fix: str,
+    solved: bool,
+    opened_at: datetime,
+    at: datetime,
+    sender: str,
+    recipient: str,
+    organisation_name: str,
+    time_zone: str = "Europe/Amsterdam",
+) -> RenderedLetter:
+    """An admin hears that Klachtenbus itself is in trouble (`solved`: that it is over)."""
+    zone = ZoneInfo(time_zone)
+    context = {
+        "summary": one_line(summary, 1000),
+        "fix": one_line(fix, 1000),
+        "solved": solved,
+        "opened_at": opened_at.astimezone(zone),
+        "at": at.astimezone(zone),
+        "organisation_name": organisation_name,
+    }
+    headline = summary.split(". ", 1)[0].removesuffix(".")  # the details are in the text
+    subject = ("Opgelost: " if solved else "Klachtenbus-alarm: ") + one_line(headline, 150)
+    headers = {} if solved else {"Importance": "high"}
+    return _internal("alarm", context, sender, recipient, subject, at, headers)
+
+
 def _internal(
     template: str,
     context: dict[str, object],

@@ -385,6 +385,56 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(CleanJSON())
 
 
+class MailboxHeartbeat(Base):
+    """How fetching from one mailbox goes, kept by the worker after every attempt: what
+    `/healthz`, `/metrics`, `klachtenbus doctor` and the alarms read, from any process."""
+
+    __tablename__ = "mailbox_heartbeats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(BoundedText(100), unique=True)  # the mailbox's name
+    source: Mapped[str | None] = mapped_column(BoundedText(500))  # its StoredMessage.mailbox
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when every attempt failed (None while fetching works), and the last reason, in
+    # Dutch, with addresses masked.
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(CleanText())
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(BigInteger, default=0)
+    errors: Mapped[int] = mapped_column(BigInteger, default=0)
+    backlog: Mapped[int] = mapped_column(Integer, default=0)  # stored, not yet judged
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)  # undecided, in quarantine
+    oldest_unsent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the mailbox's OAuth2 consent or token lapses; None for a password login.
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HealthProblem(Base):
+    """Something an admin must hear about (a mailbox failing, letters stuck, a token about to
+    lapse, quarantine): one row per occurrence, alarmed once and all-cleared once. `open_key`
+    is the problem's key while it is open and NULL after, so the database itself holds at
+    most one open occurrence per problem, also with two workers checking at once."""
+
+    __tablename__ = "health_problems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(BoundedText(200), index=True)
+    open_key: Mapped[str | None] = mapped_column(BoundedText(200), unique=True)
+    summary: Mapped[str] = mapped_column(CleanText())  # Dutch, no personal data
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    alarm_letter_id: Mapped[int | None] = mapped_column(Integer)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    all_clear_letter_id: Mapped[int | None] = mapped_column(Integer)
+    # How big it was when last alarmed (messages in quarantine): more is news, less is not.
+    measure: Mapped[int | None] = mapped_column(Integer)
+
+
+# /metrics counts messages by kind and status, and letters by purpose and status, at every
+# scrape: from these indexes alone, not from every row of years of mail.
+Index("ix_messages_kind_status", StoredMessage.kind, StoredMessage.status)
+Index("ix_letters_purpose_status", Letter.purpose, Letter.status)
+
 # The throttle counts an account's and an address's recent failures on every log-in.
 Index("ix_login_failures_name_at", LoginFailure.name, LoginFailure.at)
 Index("ix_login_failures_client_address_at", LoginFailure.client_address, LoginFailure.at)

@@ -30,3 +30,5 @@ class WebContext:
     attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
     # the settings' cut-offs; an admin's saved ones win over them (casework.cutoffs)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # without a successful fetch for this long, /healthz answers 503
+    health_stale: timedelta = timedelta(minutes=10)

@@ -33,7 +33,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class Access(StrEnum):
-    PUBLIC = "public"  # the log-in page only
+    PUBLIC = "public"  # the log-in page, /healthz and /metrics (no personal data)
     OFFICER = "officer"  # every officer and admin
     ADMIN = "admin"
 

@@ -26,8 +26,9 @@ def test_the_digest_goes_out_every_morning_in_amsterdam_time(
     plan(scheduler, bootstrap.plan_of(bot.settings, bot.pipeline, FolderMailer(tmp_path / "uit")))
 
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    # "model": a retraining an admin asked for, and the candidates in the shadow
-    assert set(jobs) == {"poll", "send", "digest", "model"}
+    # "model": a retraining an admin asked for, and the candidates in the shadow;
+    # "alarms": mail to the admins when Klachtenbus itself is in trouble
+    assert set(jobs) == {"poll", "send", "digest", "model", "alarms"}
     winter = datetime(2026, 12, 1, 12, tzinfo=UTC)
     after = jobs["digest"].trigger.get_next_fire_time(None, winter)
     assert after == datetime(2026, 12, 2, 6, tzinfo=UTC)  # 07:00 in Amsterdam, CET

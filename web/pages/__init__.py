@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 def pages_routes() -> list[BaseRoute]:
     """Every page of the app but logging in; a new part adds its `routes` here."""
     from web.pages import admin, audit, cases, dashboard, messages, model, reports, search, triage
+    from web.pages import health as health_pages
 
     return [
         *triage.routes,
@@ -19,4 +20,5 @@ def pages_routes() -> list[BaseRoute]:
         *dashboard.routes,
         *reports.routes,
         *model.routes,
+        *health_pages.routes,
     ]
