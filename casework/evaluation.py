@@ -30,7 +30,7 @@ MELDCODE = "meldcode"
 VERY_SHORT = "heel kort"
 VERY_LONG = "heel lang"
 HARD_CASES = (ATTACHMENT, FORWARD, THREAD, MACHINE_LOOK_ALIKE, MELDCODE, VERY_SHORT, VERY_LONG)
-SHORT_WORDS, LONG_WORDS = 25, 400
+SHORT_WORDS, LONG_WORDS = 25, 350
 
 _REPLY = re.compile(r"^\s*(re|antw|aw|sv|vs|odp|ynt|ответ)\s*:", re.I)
 _FORWARD = re.compile(r"^\s*(fwd?|doorst|wg|tr|pd|ynt\.?ilet|пересл)\s*:", re.I)
